@@ -1,0 +1,117 @@
+"""The `edi-lint` command line (click). Exit codes live here, and only here.
+
+0: no finding at or above the fail level; 1: such findings; 2: usage,
+configuration or I/O error (one line on stderr, never a traceback).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .engine import DEFAULT_EXTENSIONS, Options, UsageError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html")
+
+
+class _Group(click.Group):
+    """Turn any escaped error into one line and exit 2, never a traceback."""
+
+    def main(self, *args, **kwargs):
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, **kwargs)
+        except UsageError as exc:
+            click.echo(f"edi-lint: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            click.echo(f"edi-lint: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edi-lint")
+def main():
+    """A fast pre-flight linter for X12 837P claims and 278 TARs."""
+
+
+def _split(values):
+    out = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return tuple(out)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
+              help="Output format (default text).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--ledger", type=str, default=None, help="History ledger (SQLite path).")
+@click.option("--roster", type=click.Path(dir_okay=False), default=None,
+              help="Eligibility roster CSV (member_id,month,status,other_coverage).")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="Payer profile TOML (default: the packaged ECM/CS profile).")
+@click.option("--select", multiple=True, help="Only these rule codes or tip ids (prefixes).")
+@click.option("--ignore", multiple=True, help="Drop these rule codes or tip ids (prefixes).")
+@click.option("--show-phi", is_flag=True, help="Allow member ids in messages.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: found by walking up from the working directory).")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="Hide the findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+              help="Record the current findings in this baseline file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Check the files of the batch in N processes.")
+@click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
+def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
+          show_phi, config_path, baseline, write_baseline, jobs, ig):
+    """Lint X12 files and directories as one batch ('-' reads stdin)."""
+    from .engine import lint
+    from .report import render
+
+    options = Options(fail_on=fail_on or "error", show_phi=show_phi, profile=profile,
+                      ledger=ledger, roster=roster, select=_split(select), ignore=_split(ignore),
+                      extensions=DEFAULT_EXTENSIONS, jobs=jobs or 1, ig=ig)
+    result = lint(list(paths), options)
+    text = render(result, fmt or "text")
+    _write(text, output)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if result.failed else EXIT_CLEAN)
+
+
+def _write(text, output):
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+@main.command()
+@click.argument("path")
+def parse(path):
+    """Print the loop tree of one file with positions (for people writing rules)."""
+    from .tree import render_tree
+    _write(render_tree(path), None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,303 @@
+"""Run a batch: read every file, build the model, run the rules, order findings.
+
+bytes -> reader -> envelope tracker -> 837P/278 builders -> claim/TAR rules
+(streaming, per object) -> batch facts -> batch rules -> filtered, sorted findings.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from dataclasses import dataclass, field
+
+from . import __version__
+from .batch import Batch
+from .findings import SEVERITY_RANK, Finding, sort_findings
+from .model.build278 import Tar278Builder
+from .model.build837 import Claim837Builder
+from .model.common import Pos, Transaction
+from .rules.registry import all_rules
+from .selection import Selection
+from .x12.envelope import EnvelopeTracker
+from .x12.reader import SegmentReader
+
+DEFAULT_EXTENSIONS = (".x12", ".edi", ".837", ".278", ".txt")
+
+
+class UsageError(Exception):
+    """A usage, configuration or I/O problem: exit 2 with this one-line message."""
+
+
+@dataclass
+class Options:
+    """Everything that shapes one run (the CLI, config files and the API fill it)."""
+
+    fail_on: str = "error"
+    show_phi: bool = False
+    profile: str | None = None
+    ledger: str | None = None
+    roster: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    jobs: int = 1
+    ig: bool = False
+
+
+@dataclass
+class FileSummary:
+    path: str
+    transactions: int = 0
+    claims: int = 0
+    tar_requests: int = 0
+    tar_responses: int = 0
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
+                "tar_requests": self.tar_requests, "tar_responses": self.tar_responses}
+
+
+@dataclass
+class Result:
+    """The outcome of a run: files read, findings (sorted), and totals."""
+
+    files: list[FileSummary]
+    findings: list[Finding]
+    options: Options
+
+    @property
+    def summary(self) -> dict:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            counts[f.severity] += 1
+        return {"files": len(self.files),
+                "claims": sum(f.claims for f in self.files),
+                "tar_requests": sum(f.tar_requests for f in self.files),
+                "tar_responses": sum(f.tar_responses for f in self.files),
+                **counts}
+
+    @property
+    def failed(self) -> bool:
+        floor = SEVERITY_RANK[self.options.fail_on]
+        return any(SEVERITY_RANK[f.severity] >= floor for f in self.findings)
+
+    def as_dict(self) -> dict:
+        """The JSON contract (exact keys)."""
+        return {"tool": {"name": "edi-lint", "version": __version__},
+                "files": [f.as_dict() for f in self.files],
+                "findings": [f.as_dict() for f in self.findings],
+                "summary": self.summary}
+
+
+class Context:
+    """What rules see: the profile, options, the batch, history, and finding helpers."""
+
+    def __init__(self, profile, options: Options, rules):
+        self.profile = profile
+        self.options = options
+        self.rules = rules
+        self.batch = Batch(profile, keep_all_lines=bool(options.roster))
+        self.roster = None
+        self.ledger = None
+        self.path = ""
+
+    # -- finding helpers -----------------------------------------------------
+    def member_label(self, member) -> str:
+        """'member X' with --show-phi, else 'this member' (no PHI by default)."""
+        return f"member {member}" if self.options.show_phi and member else "this member"
+
+    def at(self, rule, pos: Pos, message, *, path=None, tip=None, severity=None, claim_id=None,
+           service_line=None, trace=None) -> Finding:
+        """A finding of ``rule`` at a segment position."""
+        return Finding(rule=rule.code, message=message, path=path or self.path, line=pos.line,
+                       col=pos.col, segment_index=pos.index, segment_id=pos.segment_id,
+                       offset=pos.offset, tip=tip or rule.tip, severity=severity or rule.severity,
+                       loop=pos.loop, claim_id=claim_id, service_line=service_line, trace=trace,
+                       content=pos.text)
+
+    def line_finding(self, rule, line, message, *, tip=None, severity=None, at_dtp=False):
+        """A finding on a service line: its SV1 (or its DTP*472 with at_dtp)."""
+        pos = (line.dtp_pos if at_dtp and line.dtp_pos else line.where)
+        return self.at(rule, pos, message, tip=tip, severity=severity, claim_id=line.claim.clm01,
+                       service_line=line.number)
+
+    def claim_finding(self, rule, claim, message, *, tip=None, severity=None):
+        return self.at(rule, claim.pos, message, tip=tip, severity=severity, claim_id=claim.clm01)
+
+    def fact_finding(self, rule, fact, message, *, tip=None, severity=None, at_dtp=False):
+        """A finding on a batch line known only by its fact (batch-wide rules)."""
+        loc = fact.loc
+        pos = loc.dtp if at_dtp else loc.sv1
+        return self.at(rule, pos, message, path=loc.path, tip=tip, severity=severity,
+                       claim_id=loc.claim_id, service_line=loc.service_line)
+
+    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None):
+        """A finding on a TAR (its UM, else HL) or on one of its service lines (SV1)."""
+        pos = service.where if service is not None else tar.where
+        return self.at(rule, pos, message, path=tar.tx.path, tip=tip, severity=severity,
+                       trace=tar.trace)
+
+
+# -- inputs -------------------------------------------------------------------
+
+def expand_paths(paths, extensions=DEFAULT_EXTENSIONS) -> list[str]:
+    """Files as given, directories walked recursively (sorted), '-' for stdin."""
+    out: list[str] = []
+    for path in paths:
+        if path == "-":
+            out.append(path)
+        elif os.path.isdir(path):
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in files:
+                    if name.lower().endswith(tuple(extensions)):
+                        found.append(os.path.join(root, name))
+            out.extend(sorted(found))
+        elif os.path.exists(path):
+            out.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return out
+
+
+def open_input(path):
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+# -- the run ------------------------------------------------------------------
+
+class Linter:
+    """One run over a batch of files."""
+
+    def __init__(self, options: Options | None = None, profile=None):
+        from .profiles import ProfileError, load_profile
+        self.options = options or Options()
+        try:
+            self.profile = profile or load_profile(self.options.profile)
+        except ProfileError as exc:
+            raise UsageError(str(exc)) from None
+        self.rules = all_rules()
+        self.selection = Selection(self.options)
+        active = [r for r in self.rules if self.selection.rule_may_fire(r)]
+        self.claim_rules = [r for r in active if r.scope == "claim"]
+        self.tar_rules = [r for r in active if r.scope == "tar"]
+        self.batch_rules = [r for r in active if r.scope == "batch"]
+        self.segment_rules: dict[str, list] = {}
+        for rule in active:
+            if rule.scope == "segment":
+                for tag in rule.segment_ids:
+                    self.segment_rules.setdefault(tag, []).append(rule)
+        self.ctx = Context(self.profile, self.options, self.rules)
+        self.files: list[FileSummary] = []
+        self.findings: list[Finding] = []
+
+    def run(self, paths) -> Result:
+        files = expand_paths(paths, self.options.extensions)
+        self._attach_history()
+        for file_no, path in enumerate(files):
+            stream = open_input(path)
+            try:
+                self.lint_stream(stream, path, file_no)
+            except OSError as exc:
+                raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
+            finally:
+                if stream is not sys.stdin.buffer:
+                    stream.close()
+        return self.finish()
+
+    def _attach_history(self):
+        """Load the ledger's history and the roster into the context (when given)."""
+        from .history import attach
+        attach(self.ctx, self.options)
+
+    def lint_stream(self, stream, path: str, file_no: int) -> FileSummary:
+        summary = FileSummary(path)
+        self.files.append(summary)
+        ctx, findings = self.ctx, self.findings
+        ctx.path = path
+        reader = SegmentReader(stream, path)
+        claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
+        counters = {"837P": 0, "278": 0}
+
+        def report(code, message, seg, loop=None, claim=None, tip=None):
+            findings.append(Finding(rule=code, message=message, path=path, line=seg.line,
+                                    col=seg.col, segment_index=seg.index, segment_id=seg.tag,
+                                    offset=seg.offset, loop=loop, tip=tip,
+                                    claim_id=claim.clm01 if claim is not None else None,
+                                    content=seg.text))
+
+        def on_claim(claim):
+            summary.claims += 1
+            void = claim.is_void
+            for rule in claim_rules:
+                if void and rule.tips:
+                    continue  # a void claim's lines get no billing findings
+                findings.extend(rule.check_claim(claim, ctx))
+            batch.add_claim(claim, path, file_no)
+
+        def on_tar(event):
+            purpose = event.tx.purpose
+            if purpose == "request":
+                summary.tar_requests += 1
+                batch.requests += 1
+            else:
+                summary.tar_responses += 1
+                batch.add_response(event)
+            for rule in tar_rules:
+                if purpose in getattr(rule, "tar_kinds", ("request",)):
+                    findings.extend(rule.check_tar(event, ctx))
+
+        def open_transaction(kind, version, st, gs):
+            summary.transactions += 1
+            counters[kind] += 1
+            delims = reader.delimiters
+            tx = Transaction(path, file_no, kind, version, st.get(2), Pos.of(st, "header"),
+                             delims.component, delims.repetition, counters[kind])
+            if kind == "837P":
+                return Claim837Builder(tx, on_claim, report)
+            return Tar278Builder(tx, on_tar, report)
+
+        tracker = EnvelopeTracker(report, open_transaction)
+        segment_rules = self.segment_rules
+        feed = tracker.feed
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
+        try:
+            if segment_rules:
+                for seg in reader:
+                    feed(seg)
+                    rules = segment_rules.get(seg.tag)
+                    if rules:
+                        for rule in rules:
+                            findings.extend(rule.check_segment(seg, tracker.handler, ctx))
+            else:
+                for seg in reader:
+                    feed(seg)
+            tracker.finish()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        summary.transactions = tracker.transactions
+        findings.extend(reader.findings)
+        return summary
+
+    def finish(self) -> Result:
+        ctx = self.ctx
+        ctx.batch.resolve_frequencies()
+        for rule in self.batch_rules:
+            self.findings.extend(rule.check_batch(ctx.batch, ctx))
+        findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})
+        return Result(self.files, sort_findings(findings), self.options)
+
+
+def lint(paths, options: Options | None = None) -> Result:
+    """Lint files and directories as one batch; see ``Result``."""
+    return Linter(options).run(paths)

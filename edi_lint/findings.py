@@ -1,0 +1,57 @@
+"""The one finding type every layer produces, and its deterministic order."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+@dataclass(slots=True)
+class Finding:
+    """A problem found at one place of one file.
+
+    ``segment_index`` is the 1-based index of the segment in the file (0 for a
+    file-level problem before the first segment); ``line``/``col`` are physical.
+    """
+
+    rule: str
+    message: str
+    path: str = ""
+    line: int = 1
+    col: int = 1
+    segment_index: int = 0
+    segment_id: str | None = None
+    offset: int = 0
+    tip: str | None = None
+    severity: str = "error"
+    loop: str | None = None
+    claim_id: str | None = None
+    service_line: int | None = None
+    trace: str | None = None  # TAR trace number (278), for baselines
+    content: str = field(default="", repr=False)  # segment text, for baselines and HTML
+
+    def sort_key(self):
+        return (self.path, self.segment_index, self.offset, self.rule, self.tip or "", self.message)
+
+    def as_dict(self) -> dict:
+        """The JSON contract's finding object (exact keys, in order)."""
+        return {
+            "rule": self.rule,
+            "tip": self.tip,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "segment_index": self.segment_index,
+            "segment_id": self.segment_id,
+            "loop": self.loop,
+            "claim_id": self.claim_id,
+            "service_line": self.service_line,
+        }
+
+
+def sort_findings(findings):
+    """Sort in place by path, position, rule (the order of every output)."""
+    findings.sort(key=Finding.sort_key)
+    return findings

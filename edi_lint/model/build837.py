@@ -1,0 +1,226 @@
+"""Build 837P claims from the segments of one transaction set, streaming.
+
+A claim is emitted as soon as it is complete (at the next CLM, HL or SE), so
+memory holds one claim, not the file. Loop ids follow 005010X222A1.
+"""
+from __future__ import annotations
+
+from ..dates import parse_period
+from .claims import Claim, OtherPayer, ServiceLine
+from .common import Pos, money_cents, quantity
+
+# NM101 entity code -> loop id, by the region the NM1 appears in.
+NM1_LOOPS = {
+    "header": {"41": "1000A", "40": "1000B"},
+    "2000A": {"85": "2010AA", "87": "2010AB", "PE": "2010AC"},
+    "2000B": {"IL": "2010BA", "PR": "2010BB"},
+    "2000C": {"QC": "2010CA"},
+    "2300": {"DN": "2310A", "P3": "2310A", "82": "2310B", "77": "2310C", "DQ": "2310D",
+             "PW": "2310E", "45": "2310F"},
+    "2320": {"IL": "2330A", "PR": "2330B", "DN": "2330C", "P3": "2330C", "82": "2330D",
+             "77": "2330E", "DQ": "2330F", "85": "2330G"},
+    "2400": {"82": "2420A", "QB": "2420B", "77": "2420C", "DQ": "2420D", "DK": "2420E",
+             "DN": "2420F", "P3": "2420F", "PW": "2420G", "45": "2420H"},
+}
+HL_LEVELS = {"20": "2000A", "22": "2000B", "23": "2000C"}
+HL_PARENT = {"20": (None,), "22": ("20",), "23": ("22",)}
+
+
+class Claim837Builder:
+    """Turns one 837P transaction set's segments into Claim objects."""
+
+    def __init__(self, tx, emit, report):
+        self.tx = tx
+        self.emit = emit  # called with each finished Claim
+        self.report = report  # report(code, message, seg, loop=..., claim=..., line=...)
+        self.region = "header"  # header, 2000A, 2000B, 2000C, 2300, 2320, 2400
+        self.loop = "header"
+        self.hl_levels: dict[str, str] = {}
+        self.hl_expected = 1
+        self.billing_npi = None
+        self.subscriber = None
+        self.patient = None
+        self.sbr01 = None
+        self.claim: Claim | None = None
+        self.line: ServiceLine | None = None
+        self.other: OtherPayer | None = None
+        self.claims = 0
+        self.lx_expected = 1
+
+    # -- dispatch ------------------------------------------------------------
+    def segment(self, seg):
+        handler = _HANDLERS.get(seg.tag)
+        if handler is not None:
+            handler(self, seg)
+
+    def finish(self, seg, complete):
+        self._close_claim()
+
+    # -- hierarchy -------------------------------------------------------------
+    def _hl(self, seg):
+        self._close_claim()
+        hl_id, parent, level = seg.get(1), seg.get(2), seg.get(3)
+        loop = HL_LEVELS.get(level, "2000?")
+        self.loop = self.region = loop if loop != "2000?" else self.region
+        if hl_id != str(self.hl_expected):
+            self.report("S001", f"HL01 is {hl_id!r}; expected {self.hl_expected} (HL ids run 1, 2,"
+                        " 3... in order)", seg, loop=loop)
+        self.hl_expected = (_int(hl_id) or self.hl_expected) + 1
+        if parent and parent not in self.hl_levels:
+            self.report("S002", f"HL02 parent {parent!r} is not an earlier HL id", seg, loop=loop)
+        elif level in HL_PARENT and self.hl_levels.get(parent) not in HL_PARENT[level]:
+            want = "no parent" if HL_PARENT[level] == (None,) else f"a level {HL_PARENT[level][0]} parent"
+            self.report("S003", f"HL level {level} ({loop}) needs {want}", seg, loop=loop)
+        elif level not in HL_PARENT:
+            self.report("S003", f"HL03 level code {level!r} is not used in an 837P", seg, loop=loop)
+        self.hl_levels[hl_id] = level
+        if level == "20":
+            self.billing_npi = None
+        elif level == "22":
+            self.subscriber = self.patient = self.sbr01 = None
+        elif level == "23":
+            self.patient = None
+
+    def _nm1(self, seg):
+        loops = NM1_LOOPS.get(self.region)
+        loop = loops.get(seg.get(1), self.loop) if loops else self.loop
+        self.loop = loop
+        if loop == "2010AA" and seg.get(8) == "XX":
+            self.billing_npi = seg.get(9)
+        elif loop == "2010BA":
+            self.subscriber = seg.get(9)
+        elif loop == "2010CA":
+            self.patient = seg.get(9)
+        elif loop == "2330B" and self.other is not None:
+            self.other.name = seg.get(3)
+            self.other.payer_id = seg.get(9)
+
+    def _sbr(self, seg):
+        if self.claim is None:
+            self.sbr01 = seg.get(1)
+            self.loop = self.region if self.region.startswith("2000") else self.loop
+            return
+        self.region = self.loop = "2320"
+        self.line = None
+        self.other = OtherPayer(seg.get(1), seg.get(9), Pos.of(seg, "2320"))
+        self.claim.other_payers.append(self.other)
+
+    # -- claim -----------------------------------------------------------------
+    def _clm(self, seg):
+        self._close_claim()
+        self.claims += 1
+        claim = Claim(self.tx, Pos.of(seg, "2300"), self.claims)
+        claim.clm01 = seg.get(1)
+        claim.charge_raw = seg.get(2)
+        claim.charge_cents = money_cents(claim.charge_raw)
+        parts = seg.get(5).split(self.tx.component) if self.tx.component else [seg.get(5)]
+        claim.place_of_service = parts[0]
+        claim.frequency = parts[2] if len(parts) > 2 else ""
+        claim.member = self.patient if self.region == "2000C" and self.patient else self.subscriber
+        claim.billing_npi = self.billing_npi
+        claim.subscriber_sbr01 = self.sbr01
+        self.claim = claim
+        self.line = self.other = None
+        self.region = self.loop = "2300"
+        self.lx_expected = 1
+
+    def _close_claim(self):
+        if self.claim is not None:
+            claim, self.claim = self.claim, None
+            self.line = self.other = None
+            self.emit(claim)
+        if self.region in ("2300", "2320", "2400"):
+            self.region = "2000C" if self.patient else "2000B"
+
+    def _ref(self, seg):
+        claim = self.claim
+        if claim is None:
+            return
+        qual = seg.get(1)
+        if self.region == "2400" and self.line is not None:
+            if qual == "G1" and self.loop == "2400":
+                self.line.g1.append(seg.get(2))
+        elif self.region == "2300" and self.loop == "2300":
+            if qual == "G1":
+                claim.g1.append(seg.get(2))
+            elif qual == "F8":
+                claim.f8.append(seg.get(2))
+
+    # -- service line ------------------------------------------------------------
+    def _lx(self, seg):
+        claim = self.claim
+        if claim is None:
+            self.report("S011", "LX service line outside a claim (no CLM before it)", seg, loop="2400")
+            return
+        self.region = self.loop = "2400"
+        lx = seg.get(1)
+        if lx != str(self.lx_expected):
+            self.report("S010", f"LX01 is {lx!r}; expected {self.lx_expected} (service lines of a"
+                        " claim are numbered 1, 2, 3...)", seg, loop="2400", claim=claim)
+        self.lx_expected = (_int(lx) or self.lx_expected) + 1
+        self.line = ServiceLine(claim, len(claim.lines) + 1, _int(lx), Pos.of(seg, "2400"))
+        claim.lines.append(self.line)
+
+    def _sv1(self, seg):
+        claim = self.claim
+        if claim is None:
+            self.report("S011", "SV1 outside a claim (no CLM before it)", seg, loop="2400")
+            return
+        line = self.line
+        if line is None or line.pos is not None:
+            self.report("S012", "SV1 without its own LX", seg, loop="2400", claim=claim)
+            line = self.line = ServiceLine(claim, len(claim.lines) + 1)
+            claim.lines.append(line)
+            self.region = "2400"
+        self.loop = "2400"
+        line.pos = Pos.of(seg, "2400")
+        comp = seg.get(1).split(self.tx.component)
+        line.qualifier = comp[0]
+        line.code = comp[1] if len(comp) > 1 else ""
+        mods = tuple(m for m in comp[2:6] if m)
+        line.modifiers = mods
+        line.modifier_set = frozenset(mods)
+        line.charge_raw = seg.get(2)
+        line.charge_cents = money_cents(line.charge_raw)
+        line.unit_basis = seg.get(3)
+        line.units_raw = seg.get(4)
+        line.units = quantity(line.units_raw)
+
+    def _dtp(self, seg):
+        if self.region == "2400" and self.line is not None and seg.get(1) == "472" \
+                and self.loop == "2400":
+            line = self.line
+            line.dtp_pos = Pos.of(seg, "2400")
+            line.dos_qualifier, line.dos_raw = seg.get(2), seg.get(3)
+            period = parse_period(line.dos_qualifier, line.dos_raw)
+            if period:
+                line.dos_from, line.dos_to = period
+
+    def _lin(self, seg):
+        if self.region == "2400":
+            self.loop = "2410"
+
+    def _svd(self, seg):
+        if self.region == "2400":
+            self.loop = "2430"
+
+
+def _int(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+_HANDLERS = {
+    "HL": Claim837Builder._hl,
+    "NM1": Claim837Builder._nm1,
+    "SBR": Claim837Builder._sbr,
+    "CLM": Claim837Builder._clm,
+    "REF": Claim837Builder._ref,
+    "LX": Claim837Builder._lx,
+    "SV1": Claim837Builder._sv1,
+    "DTP": Claim837Builder._dtp,
+    "LIN": Claim837Builder._lin,
+    "SVD": Claim837Builder._svd,
+}

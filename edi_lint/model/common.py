@@ -1,0 +1,59 @@
+"""Positions and transaction identity shared by claims and TARs."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Pos(NamedTuple):
+    """Where a segment sits: index in file, line, column, byte offset, id, loop."""
+
+    index: int
+    line: int
+    col: int
+    offset: int
+    segment_id: str
+    loop: str | None
+    text: str = ""
+
+    @classmethod
+    def of(cls, seg, loop):
+        return cls(seg.index, seg.line, seg.col, seg.offset, seg.tag, loop, seg.text)
+
+
+class Transaction:
+    """One ST..SE transaction set of one file."""
+
+    __slots__ = ("path", "file_no", "kind", "version", "control", "pos", "purpose", "component",
+                 "repetition", "ordinal")
+
+    def __init__(self, path, file_no, kind, version, control, pos, component=":",
+                 repetition=None, ordinal=1, purpose=None):
+        self.component = component
+        self.repetition = repetition
+        self.ordinal = ordinal  # 1-based number of this transaction set of its kind in the file
+        self.path = path
+        self.file_no = file_no  # order of the file in the batch
+        self.kind = kind  # "837P" or "278"
+        self.version = version
+        self.control = control
+        self.pos = pos
+        self.purpose = purpose  # 278: "request" (BHT02 13) or "response" (11)
+
+
+def money_cents(raw: str) -> int | None:
+    """'400', '400.5', '400.00' -> cents; None when not a number."""
+    if not raw:
+        return None
+    try:
+        return round(float(raw) * 100)
+    except ValueError:
+        return None
+
+
+def quantity(raw: str) -> float | None:
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        return None

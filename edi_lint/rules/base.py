@@ -1,0 +1,69 @@
+"""What a rule is: explicit metadata plus check methods that yield findings."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..findings import SEVERITIES, Finding
+
+CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TIP_RE = re.compile(r"^[A-Z]+-[0-9]{2}$")
+SCOPES = ("structure", "segment", "claim", "tar", "batch")
+
+
+class Rule:
+    """Base class. Subclasses set the metadata and override one check method.
+
+    scope: ``structure`` (emitted by the reader/envelope/builders; metadata only),
+    ``segment`` (``check_segment`` for the ids in ``segment_ids``), ``claim``
+    (``check_claim`` per 837P claim), ``tar`` (``check_tar`` per 278 patient
+    event) or ``batch`` (``check_batch`` once, over the whole batch's facts).
+    """
+
+    code: str = ""
+    name: str = ""
+    summary: str = ""
+    severity: str = "error"
+    tips: tuple[str, ...] = ()
+    scope: str = "claim"
+    segment_ids: tuple[str, ...] = ()
+
+    def check_segment(self, seg, state, ctx) -> Iterable[Finding]:
+        return ()
+
+    def check_claim(self, claim, ctx) -> Iterable[Finding]:
+        return ()
+
+    def check_tar(self, tar, ctx) -> Iterable[Finding]:
+        return ()
+
+    def check_batch(self, batch, ctx) -> Iterable[Finding]:
+        return ()
+
+    @property
+    def tip(self) -> str | None:
+        """The tip id when the rule enforces exactly one."""
+        return self.tips[0] if len(self.tips) == 1 else None
+
+    @classmethod
+    def doc(cls) -> str:
+        return (cls.__doc__ or "").strip()
+
+    @classmethod
+    def validate(cls) -> None:
+        """Reject malformed metadata at import (a registry must stay trustworthy)."""
+        where = f"rule {cls.__name__}"
+        if not CODE_RE.match(cls.code or ""):
+            raise ValueError(f"{where}: code {cls.code!r} is not a prefix of letters + 3 digits")
+        if not NAME_RE.match(cls.name or ""):
+            raise ValueError(f"{where}: name {cls.name!r} is not kebab-case")
+        if cls.severity not in SEVERITIES:
+            raise ValueError(f"{where}: severity {cls.severity!r}")
+        if cls.scope not in SCOPES:
+            raise ValueError(f"{where}: scope {cls.scope!r}")
+        if not cls.summary or not cls.doc():
+            raise ValueError(f"{where}: a summary and a docstring are required")
+        for tip in cls.tips:
+            if not TIP_RE.match(tip):
+                raise ValueError(f"{where}: tip id {tip!r}")

@@ -1,0 +1,160 @@
+"""ISA/GS/ST envelopes: control numbers, counts, truncation, and dispatch.
+
+The tracker feeds the segments of each ST..SE to a handler chosen when the ST
+arrives (an 837P or 278 builder, or none for transactions this tool does not
+check). Problems are reported through ``report(code, message, segment)``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+IMPLEMENTED = {
+    ("837", "005010X222A1"): ("837P", None),
+    ("837", "005010X222"): ("837P", "005010X222 (the base guide, not errata A1)"),
+    ("837", "005010X222A2"): ("837P", "005010X222A2 (not the HIPAA-adopted A1)"),
+    ("278", "005010X217"): ("278", None),
+}
+
+
+class EnvelopeTracker:
+    """Checks envelopes and routes transaction-set segments to a handler."""
+
+    def __init__(self, report: Callable, open_transaction: Callable):
+        self.report = report
+        self.open_transaction = open_transaction  # (kind, version, st, gs) -> handler | None
+        self.isa = self.gs = self.st = None
+        self.gs_count = self.st_count = self.seg_count = 0
+        self.handler = None
+        self.last = None
+        self.transactions = 0
+
+    def feed(self, seg) -> None:
+        self.last = seg
+        tag = seg.tag
+        if self.st is not None and tag not in ("SE", "ST", "GS", "GE", "ISA", "IEA"):
+            self.seg_count += 1
+            if self.handler is not None:
+                self.handler.segment(seg)
+            return
+        method = getattr(self, "_" + tag, None) if tag in _ENVELOPE else None
+        if method is not None:
+            method(seg)
+        elif self.isa is None:
+            self.report("X011", f"{tag} segment outside an interchange (no open ISA)", seg)
+        else:
+            self.report("X011", f"{tag} segment outside a transaction set (no open ST)", seg)
+
+    # -- interchange ---------------------------------------------------------
+    def _ISA(self, seg):
+        if self.isa is not None:
+            self._close_gs(seg)
+            self.report("X030", "interchange ends without IEA before the next ISA", seg)
+        self.isa, self.gs_count = seg, 0
+
+    def _IEA(self, seg):
+        if self.isa is None:
+            self.report("X011", "IEA without an open ISA", seg)
+            return
+        self._close_gs(seg)
+        if seg.get(2) != self.isa.get(13).strip() and seg.get(2).strip() != self.isa.get(13).strip():
+            self.report("X020", f"IEA02 {seg.get(2)!r} does not match ISA13 {self.isa.get(13)!r}", seg)
+        if _int(seg.get(1)) != self.gs_count:
+            self.report("X021", f"IEA01 says {seg.get(1)!r} functional groups; the interchange has"
+                        f" {self.gs_count}", seg)
+        self.isa = None
+
+    # -- functional group ----------------------------------------------------
+    def _GS(self, seg):
+        if self.isa is None:
+            self.report("X011", "GS segment outside an interchange (no open ISA)", seg)
+        self._close_gs(seg)
+        self.gs, self.st_count = seg, 0
+        self.gs_count += 1
+
+    def _GE(self, seg):
+        if self.gs is None:
+            self.report("X011", "GE without an open GS", seg)
+            return
+        self._close_st(seg)
+        if seg.get(2) != self.gs.get(6):
+            self.report("X022", f"GE02 {seg.get(2)!r} does not match GS06 {self.gs.get(6)!r}", seg)
+        if _int(seg.get(1)) != self.st_count:
+            self.report("X023", f"GE01 says {seg.get(1)!r} transaction sets; the group has"
+                        f" {self.st_count}", seg)
+        self.gs = None
+
+    def _close_gs(self, seg):
+        if self.gs is not None:
+            self._close_st(seg)
+            self.report("X030", f"functional group {self.gs.get(6)!r} ends without GE", seg)
+            self.gs = None
+
+    # -- transaction set -----------------------------------------------------
+    def _ST(self, seg):
+        if self.gs is None:
+            self.report("X011", "ST segment outside a functional group (no open GS)", seg)
+        self._close_st(seg)
+        self.st, self.seg_count = seg, 1
+        self.st_count += 1
+        self.transactions += 1
+        st01, st03 = seg.get(1), seg.get(3)
+        gs08 = self.gs.get(8) if self.gs is not None else ""
+        version = st03 or gs08
+        if st03 and gs08 and st03 != gs08:
+            self.report("X042", f"ST03 {st03!r} differs from GS08 {gs08!r}; read as {st03}", seg)
+        kind, note = IMPLEMENTED.get((st01, version), (None, None))
+        if kind is None:
+            self.report("X040", f"transaction set {st01 or '?'} {version or '(no version)'} is not an"
+                        " 837P or 278 5010 transaction; not checked", seg)
+            self.handler = None
+            return
+        if note:
+            self.report("X041", f"837 version {note}: read as 837P 005010X222A1", seg)
+        self.handler = self.open_transaction(kind, version, seg, self.gs)
+
+    def _SE(self, seg):
+        if self.st is None:
+            self.report("X011", "SE without an open ST", seg)
+            return
+        self.seg_count += 1
+        if _int(seg.get(1)) != self.seg_count:
+            self.report("X025", f"SE01 says {seg.get(1)!r} segments; the transaction set has"
+                        f" {self.seg_count}", seg)
+        if seg.get(2) != self.st.get(2):
+            self.report("X024", f"SE02 {seg.get(2)!r} does not match ST02 {self.st.get(2)!r}", seg)
+        self._end_handler(seg, complete=True)
+        self.st = None
+
+    def _close_st(self, seg):
+        if self.st is not None:
+            self.report("X030", f"transaction set {self.st.get(2)!r} ends without SE", seg)
+            self._end_handler(seg, complete=False)
+            self.st = None
+
+    def _end_handler(self, seg, complete):
+        if self.handler is not None:
+            self.handler.finish(seg, complete)
+            self.handler = None
+
+    def finish(self) -> None:
+        """At end of file: whatever is still open was truncated."""
+        seg = self.last
+        if seg is None:
+            return
+        missing = [name for name, open_ in (("SE", self.st), ("GE", self.gs), ("IEA", self.isa))
+                   if open_ is not None]
+        if missing:
+            self.report("X030", f"file ends without {', '.join(missing)}: truncated?", seg)
+        if self.st is not None:
+            self._end_handler(seg, complete=False)
+        self.isa = self.gs = self.st = None
+
+
+_ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE"))
+
+
+def _int(raw: str):
+    try:
+        return int(raw)
+    except ValueError:
+        return None

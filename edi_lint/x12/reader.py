@@ -1,0 +1,217 @@
+"""A streaming X12 segment reader: bytes in, positioned segments out.
+
+Memory stays flat: the file is read in chunks, decoded as Latin-1 (one byte is
+one character, so offsets are byte offsets and no byte can fail to decode), and
+cut at segment terminators. Delimiters come from each ISA by position.
+"""
+from __future__ import annotations
+
+from typing import BinaryIO, Iterator
+
+from ..findings import Finding
+from .delimiters import WHITESPACE, Delimiters, read_isa
+
+CHUNK_SIZE = 1 << 20
+BOM = b"\xef\xbb\xbf"
+
+
+class Segment:
+    """One segment: its id, elements (``elements[0]`` is the id) and position."""
+
+    __slots__ = ("tag", "elements", "index", "line", "col", "offset", "text")
+
+    def __init__(self, tag, elements, index, line, col, offset, text):
+        self.tag = tag
+        self.elements = elements
+        self.index = index  # 1-based index in the file
+        self.line = line  # 1-based physical line
+        self.col = col  # 1-based column
+        self.offset = offset  # byte offset in the file
+        self.text = text
+
+    def get(self, i: int) -> str:
+        """Element ``i`` (1-based, as in X12 names like SV104), or ''."""
+        els = self.elements
+        return els[i] if i < len(els) else ""
+
+    def __repr__(self):
+        return f"Segment({self.tag} #{self.index} line {self.line})"
+
+
+class SegmentReader:
+    """Iterate the segments of one file; reader problems land in ``findings``."""
+
+    def __init__(self, stream: BinaryIO, path: str = "-", chunk_size: int = CHUNK_SIZE):
+        self.stream = stream
+        self.path = path
+        self.chunk_size = chunk_size
+        self.findings: list[Finding] = []
+        self.delimiters: Delimiters | None = None
+        self.bytes_read = 0
+        self.segment_count = 0
+
+    # -- helpers -----------------------------------------------------------
+    def _problem(self, rule, message, line, col, offset, index=0, seg_id=None):
+        self.findings.append(Finding(rule=rule, message=message, path=self.path, line=line,
+                                     col=col, segment_index=index, segment_id=seg_id,
+                                     offset=offset))
+
+    def _read(self) -> str:
+        data = self.stream.read(self.chunk_size)
+        self.bytes_read += len(data)
+        return data.decode("latin-1")
+
+    # -- the reader --------------------------------------------------------
+    def __iter__(self) -> Iterator[Segment]:
+        first = self.stream.read(self.chunk_size)
+        self.bytes_read = len(first)
+        base = 0  # byte offset of text[0] in the file
+        if first.startswith(BOM):
+            first, base = first[3:], 3
+        text = first.decode("latin-1")
+        eof = not first
+        if not text.strip(WHITESPACE):
+            self._problem("X001", "file is empty: no X12 data", 1, 1, 0)
+            return
+        line, line_start = 1, base
+        pos = 0
+        index = 0
+        # Find the first ISA; anything before it is reported, then skipped.
+        while True:
+            start = _find_isa(text, pos)
+            if start >= 0 or eof:
+                break
+            more = self._read()
+            if not more:
+                eof = True
+                continue
+            keep = max(0, len(text) - 3)
+            line += text.count("\n", pos, keep)
+            nl = text.rfind("\n", pos, keep)
+            if nl >= 0:
+                line_start = base + nl + 1
+            base += keep
+            text = text[keep:] + more
+            pos = 0
+        if start < 0:
+            self._problem("X001", "no ISA segment found: not an X12 interchange", 1, 1, base)
+            return
+        if text[pos:start].strip(WHITESPACE):
+            lead = len(text[pos:start]) - len(text[pos:start].lstrip(WHITESPACE))
+            nl_line = line + text.count("\n", pos, pos + lead)
+            self._problem("X002", f"{start - pos} characters of text before the ISA segment; skipped",
+                          nl_line, 1, base + pos + lead)
+        line += text.count("\n", pos, start)
+        nl = text.rfind("\n", pos, start)
+        if nl >= 0:
+            line_start = base + nl + 1
+        pos = start
+
+        delims = None
+        while True:
+            # -- (re)read delimiters at an ISA -----------------------------
+            if text.startswith("ISA", pos):
+                while len(text) - pos < 600 and not eof:
+                    more = self._read()
+                    if not more:
+                        eof = True
+                    text += more
+                reading = read_isa(text, pos)
+                if reading.delimiters is None:
+                    self._problem("X004", f"{reading.problem}; the rest of the file is not read",
+                                  line, base + pos - line_start + 1, base + pos, index + 1, "ISA")
+                    return
+                if not reading.fixed_width:
+                    self._problem("X003", f"ISA is {reading.length} characters, not 106: its padding was"
+                                  " collapsed or altered; delimiters read leniently",
+                                  line, base + pos - line_start + 1, base + pos, index + 1, "ISA")
+                delims = reading.delimiters
+                self.delimiters = delims
+            sep, term = delims.element, delims.segment
+            ws = delims.whitespace
+            term_is_break = term in "\r\n"
+            skip_lf = term == "\r"
+            # -- cut the buffer at its last terminator ---------------------
+            cut = text.rfind(term, pos)
+            while cut < 0 and not eof:
+                more = self._read()
+                if not more:
+                    eof = True
+                    break
+                text += more
+                cut = text.rfind(term, pos)
+            if cut < 0:
+                cut = len(text)
+            parts = text[pos:cut].split(term)
+            p = pos
+            restart = None
+            for part in parts:
+                plen = len(part)
+                stripped = part.lstrip(ws)
+                lead = plen - len(stripped)
+                if lead:
+                    nls = part.count("\n", 0, lead)
+                    if skip_lf and part[0] == "\n":
+                        nls -= 1
+                    if nls:
+                        line += nls
+                        line_start = base + p + part.rfind("\n", 0, lead) + 1
+                seg = stripped.rstrip(ws)
+                if seg:
+                    index += 1
+                    off = base + p + lead
+                    end = seg.find(sep)
+                    tag = seg if end < 0 else seg[:end]
+                    if tag == "ISA" and index > 1:
+                        again = read_isa(text, p + lead)
+                        if again.delimiters != delims:
+                            index -= 1
+                            restart = p + lead
+                            break
+                        if not again.fixed_width:
+                            self._problem("X003", f"ISA is {again.length} characters, not 106; "
+                                          "delimiters read leniently", line,
+                                          off - line_start + 1, off, index, "ISA")
+                    yield Segment(tag, seg.split(sep), index, line, off - line_start + 1, off, seg)
+                    if plen - lead != len(seg) or "\n" in seg:
+                        nls = part.count("\n", lead)
+                        if nls:
+                            line += nls
+                            line_start = base + p + part.rfind("\n") + 1
+                elif not term_is_break and p + plen < len(text):
+                    index += 1
+                    off = base + p + lead
+                    self._problem("X010", "empty segment (two terminators in a row)", line,
+                                  off - line_start + 1, off, index, None)
+                p += plen + 1
+                if term_is_break:
+                    line += 1
+                    line_start = base + p
+            if restart is not None:
+                pos = restart
+                continue
+            # -- next chunk ------------------------------------------------
+            if cut >= len(text):
+                break  # no terminator left: the last segment lacked one
+            rest = text[cut + 1:]
+            base += cut + 1
+            pos = 0
+            more = "" if eof else self._read()
+            if not more:
+                eof = True
+            text = rest + more
+            if not text.strip(ws):
+                break
+        self.segment_count = index
+
+
+def _find_isa(text: str, pos: int) -> int:
+    """Index of the first 'ISA' followed by a delimiter-like character."""
+    while True:
+        i = text.find("ISA", pos)
+        if i < 0 or i + 3 >= len(text):
+            return -1 if i < 0 else (i if i + 3 < len(text) else -1)
+        c = text[i + 3]
+        if not c.isalnum() and c not in WHITESPACE:
+            return i
+        pos = i + 1
