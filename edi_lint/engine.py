@@ -292,6 +292,9 @@ class Linter:
     def finish(self) -> Result:
         ctx = self.ctx
         ctx.batch.resolve_frequencies()
+        if ctx.ledger is not None:
+            from .history import load_batch_history
+            load_batch_history(ctx)
         for rule in self.batch_rules:
             self.findings.extend(rule.check_batch(ctx.batch, ctx))
         findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})

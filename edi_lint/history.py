@@ -10,3 +10,13 @@ def attach(ctx, options) -> None:
     if options.ledger:
         from .ledger import open_ledger
         ctx.ledger = open_ledger(options.ledger, create=False)
+
+
+def load_batch_history(ctx) -> None:
+    """Fill ``ctx.batch.history`` and ``history_responses`` from the ledger, in bulk.
+
+    Implemented by the ledger (``edi_lint.ledger``): history lines of the batch's
+    members (never the batch's own claims again), with recorded claims that a
+    batch replacement or void supersedes marked so.
+    """
+    ctx.ledger.load_into(ctx.batch)
