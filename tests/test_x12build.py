@@ -286,6 +286,14 @@ def test_837_hl_tree_groups_members_and_patients():
     assert tx[1][:3] == ["BHT", "0019", "00"]
 
 
+def test_patient_nm109_switch():
+    claims = [Claim("C1", [Line("S9977", ["U6"], "66.00")], member="M1", patient="D1")]
+    qc = [s for s in parse(build_837(claims)).segments if s[:2] == ["NM1", "QC"]]
+    assert qc == [["NM1", "QC", "1", "DOE", "JAMIE", "", "", "", "MI", "D1"]]
+    strict = parse(build_837(claims, patient_nm109=False))
+    assert [s for s in strict.segments if s[:2] == ["NM1", "QC"]] == [["NM1", "QC", "1", "DOE", "JAMIE"]]
+
+
 def test_837_segment_shapes():
     p = parse(wrap_lines(Line("G9008", ["U1"]), clm01="X1", member="MBR9"))
     tags = p.tags()

@@ -288,19 +288,19 @@ def mistake_map(title: str, x12: str, intro: str, cases) -> str:
 # =========================================================================== 837: delimiter styles
 
 
-def delims_claims(suffix: str = "") -> list[Claim]:
+def delims_claims() -> list[Claim]:
     return [
-        claim("D501" + suffix, "MBR000501", [
+        claim("D501", "MBR000501", [
             L("G9008", ["U1", "GQ"], dos="20250603"),
             L("G9012", (), "150.00", dos="20250603"),
         ], g1="ECM259501"),
-        claim("D502" + suffix, "MBR000502", [
+        claim("D502", "MBR000502", [
             L("T2040", ["U6"], "222.00", dos="20250610"),
             L("T2041", ["U6"], "222.00", dos="20250624"),
         ], g1="CS259502"),
-        claim("D503" + suffix, "MBR000502", [
+        claim("D503", "MBR000503", [
             L("T2033", ["U6"], "612.00", "3", dos=("20250611", "20250613"), g1="CS259503"),
-        ], patient="MBR000503"),
+        ]),
     ]
 
 

@@ -5,6 +5,8 @@ control numbers and HL trees computed) from a few keyword-friendly values.
 """
 
 from edi_lint.testing.x12build import (
+    CRLF,
+    ONE_LINE,
     Claim,
     Delims,
     Event,
@@ -27,6 +29,8 @@ from edi_lint.testing.x12build import (
 )
 
 __all__ = [
+    "CRLF",
+    "ONE_LINE",
     "Claim",
     "Delims",
     "Event",
