@@ -48,8 +48,8 @@ class ServiceLine:
 
     @property
     def authorizations(self) -> list[str]:
-        """REF*G1 numbers of the line, else of the claim."""
-        return self.g1 or self.claim.g1
+        """REF*G1 numbers of the line, else of the claim (empty values ignored)."""
+        return [a for a in self.g1 if a.strip()] or [a for a in self.claim.g1 if a.strip()]
 
     @property
     def where(self):
