@@ -2,6 +2,11 @@
 
 Each 2000E patient event becomes a TarRequest (BHT02 13) or TarResponse
 (BHT02 11) holding its 2000F service levels; it is emitted when complete.
+
+The builder also checks what pyx12 cannot (it has no 5010 278 map): HL order
+and parents (S001-S003), the required segments of each level (S201-S204) and
+the code values of UM01, HCR01, PWK01/PWK02 and DTP (S210, S212-S216), per
+x12-notes.md §3. Their codes are documented in ``rules/structure278.py``.
 """
 from __future__ import annotations
 
@@ -16,6 +21,26 @@ HL_PARENT = {"20": (None,), "21": ("20",), "22": ("21",), "23": ("22",), "EV": (
 NM1_LOOP = {"2000A": "2010A", "2000B": "2010B", "2000C": "2010C", "2000D": "2010D",
             "2000E": "2010E", "2000F": "2010F"}
 PURPOSES = {"13": "request", "11": "response"}
+LEVEL_NAMES = {"20": "2000A UMO", "21": "2000B requester", "22": "2000C subscriber",
+               "23": "2000D dependent", "EV": "2000E patient event", "SS": "2000F service"}
+
+# Code values of 005010X217 (x12-notes.md §3.2-3.4). PWK01 adds B4 (referral form), the code
+# billing-rules.md §6 and the profile use for the CS referral form.
+UM01_CODES = {"EV": frozenset({"AR", "HS", "IN", "SC"}), "SS": frozenset({"HS", "SC"})}
+HCR01_CODES = {"EV": frozenset({"A1", "A2", "A3", "A4", "A6", "C", "CT", "NA"}),
+               "SS": frozenset({"A1", "A3", "A4", "A6", "C", "CT", "NA"})}
+PWK01_CODES = frozenset(
+    "03 04 05 06 07 08 09 10 15 21 48 55 59 77 A3 A4 AM AS AT B2 B3 B4 BR BS BT CB CK D2 DA DB"
+    " DG DJ DS FM HC HR I5 IR LA M1 NN OB OC OD OE OX P4 P5 P6 P7 PE PN PO PQ PY PZ QC QR"
+    " RB RR RT RX SG V5 XP".split())
+PWK02_CODES = {"request": frozenset({"AA", "BM", "EL", "EM", "FX", "VO"}),
+               "response": frozenset({"BM", "EL", "EM", "FX", "VO"})}
+_EV_DTP = frozenset({"439", "484", "ABC", "431", "AAH", "435", "096"})
+_DECISION_DTP = frozenset({"102", "036", "007"})
+DTP_QUALIFIERS = {("request", "EV"): _EV_DTP,
+                  ("response", "EV"): _EV_DTP | _DECISION_DTP,
+                  ("request", "SS"): frozenset({"472"}),
+                  ("response", "SS"): frozenset({"472"}) | _DECISION_DTP}
 
 
 class Tar278Builder:
@@ -34,14 +59,18 @@ class Tar278Builder:
         self.event = None
         self.service: TarService | None = None
         self.events = 0
-        self.segments_seen: dict[str, list] = {}  # per-level required-segment tracking
+        self.hl_seg = None  # the current HL segment
+        self.seen: set[str] = set()  # segment ids seen since the current HL
 
     def segment(self, seg):
         handler = _HANDLERS.get(seg.tag)
+        if self.hl_seg is not None and seg.tag != "HL":
+            self.seen.add(seg.tag)
         if handler is not None:
             handler(self, seg)
 
     def finish(self, seg, complete):
+        self._close_level()
         self._close_event()
 
     # -- header ----------------------------------------------------------------
@@ -53,7 +82,37 @@ class Tar278Builder:
                         " response (11); its patient events are not checked", seg, loop="header")
 
     # -- hierarchy -------------------------------------------------------------
+    def _close_level(self):
+        """Required segments of the level that ends (S201-S204)."""
+        hl, level, seen = self.hl_seg, self.level, self.seen
+        if hl is None:
+            return
+        self.hl_seg = None
+        loop = HL_LEVELS.get(level)
+        purpose = self.tx.purpose
+        if level in ("20", "21", "22", "23"):
+            if "NM1" not in seen:
+                self.report("S201", f"{LEVEL_NAMES[level]} level has no NM1: loop"
+                            f" {NM1_LOOP[loop]} (its name) is required", hl, loop=loop)
+        elif level == "EV" and purpose == "request":
+            if "UM" not in seen:
+                self.report("S202", "2000E patient event of a request has no UM: the review"
+                            " category and certification type (UM01, UM02) are required", hl,
+                            loop=loop)
+        elif level == "EV" and purpose == "response":
+            if "HCR" not in seen and "AAA" not in seen:
+                self.report("S203", "2000E patient event of a response has no HCR: the"
+                            " decision (HCR01) and certification number (HCR02) are required",
+                            hl, loop=loop)
+        elif level == "SS" and purpose == "request":
+            if not seen & {"SV1", "SV2", "SV3"}:
+                self.report("S204", "2000F service level of a request has no SV1, SV2 or SV3:"
+                            " the service requested is required", hl, loop=loop)
+
     def _hl(self, seg):
+        self._close_level()
+        self.hl_seg = seg
+        self.seen = set()
         hl_id, parent, level = seg.get(1), seg.get(2), seg.get(3)
         loop = HL_LEVELS.get(level)
         if hl_id != str(self.hl_expected):
@@ -86,6 +145,7 @@ class Tar278Builder:
         elif level == "SS" and self.event is not None:
             self.service = TarService(pos)
             self.event.services.append(self.service)
+            self.service.ordinal = len(self.event.services)
         elif level == "SS":
             self.service = None
 
@@ -115,42 +175,98 @@ class Tar278Builder:
         if self.level == "EV" and self.event is not None and self.event.trace is None:
             self.event.trace = seg.get(2)
 
+    def _in_level(self):
+        """The 2000E/2000F level id when the segment belongs to it (not to a 2010 loop)."""
+        if self.level in ("EV", "SS") and self.loop.startswith("2000"):
+            return self.level
+        return None
+
     def _um(self, seg):
+        level = self._in_level()
+        um01 = seg.get(1)
+        if level is not None and um01 not in UM01_CODES[level]:
+            wants = ", ".join(sorted(UM01_CODES[level]))
+            self.report("S210", f"UM01 request category {um01!r} is not valid in"
+                        f" {HL_LEVELS[level]} (expected {wants})", seg, loop=self.loop)
         if self.level == "EV" and self.event is not None:
             self.event.um_pos = Pos.of(seg, "2000E")
-            self.event.um01, self.event.um02 = seg.get(1), seg.get(2)
+            self.event.um01, self.event.um02 = um01, seg.get(2)
+        elif self.level == "SS" and self.service is not None:
+            self.service.um_pos = Pos.of(seg, "2000F")
+            self.service.um01, self.service.um02 = um01, seg.get(2)
 
     def _hcr(self, seg):
+        level = self._in_level()
+        hcr01 = seg.get(1)
+        if level is not None and hcr01 not in HCR01_CODES[level]:
+            wants = ", ".join(sorted(HCR01_CODES[level]))
+            self.report("S212", f"HCR01 action code {hcr01!r} is not valid in {HL_LEVELS[level]}"
+                        f" (expected {wants})", seg, loop=self.loop)
         target = self._target()
         if target is not None and hasattr(target, "hcr01"):
-            target.hcr01, target.hcr02 = seg.get(1), seg.get(2)
+            target.hcr01, target.hcr02 = hcr01, seg.get(2)
             target.hcr_pos = Pos.of(seg, self.loop)
 
     def _dtp(self, seg):
-        target = self._target()
-        if target is None or not self.loop.startswith("2000"):
-            return
-        period = parse_period(seg.get(2), seg.get(3))
+        qualifier, fmt, value = seg.get(1), seg.get(2), seg.get(3)
+        period = parse_period(fmt, value)
         if period is None:
+            self._bad_date(seg, fmt, value)
+        elif period[0] > period[1]:
+            self.report("S216", f"DTP*{qualifier} range {value} ends before it starts (from"
+                        " must be on or before to)", seg, loop=self.loop)
+        level = self._in_level()
+        purpose = self.tx.purpose
+        if level is not None and purpose is not None:
+            allowed = DTP_QUALIFIERS[(purpose, level)]
+            if qualifier not in allowed:
+                self.report("S215", f"DTP qualifier {qualifier!r} is not valid in the"
+                            f" {HL_LEVELS[level]} of a {purpose} (expected"
+                            f" {', '.join(sorted(allowed))})", seg, loop=self.loop)
+        target = self._target()
+        if target is None or period is None or not self.loop.startswith("2000"):
             return
-        target.dates[seg.get(1)] = period
-        if self.level == "SS" and seg.get(1) == "472":
+        target.dates[qualifier] = period
+        if self.level == "SS" and qualifier == "472":
             target.period = period
-        elif self.level == "EV" and seg.get(1) == "AAH":
+        elif self.level == "EV" and qualifier == "AAH":
             target.event_period = period
 
+    def _bad_date(self, seg, fmt, value):
+        if fmt not in ("D8", "RD8"):
+            why = f"DTP02 format {fmt!r} is not D8 (one date) or RD8 (a range)"
+        elif fmt == "D8":
+            why = f"D8 date {value!r} is not a valid CCYYMMDD calendar date"
+        else:
+            why = f"RD8 range {value!r} is not CCYYMMDD-CCYYMMDD with valid calendar dates"
+        self.report("S216", f"DTP*{seg.get(1)}: {why}", seg, loop=self.loop)
+
     def _pwk(self, seg):
+        pwk01, pwk02 = seg.get(1), seg.get(2)
+        if self.loop.startswith("2000") and self.level in ("EV", "SS"):
+            if pwk01 not in PWK01_CODES:
+                self.report("S213", f"PWK01 report type {pwk01!r} is not a 005010X217 attachment"
+                            " type (e.g. B4 referral form, 08 plan of treatment, 55 rental"
+                            " agreement, 77 support data for verification)", seg, loop=self.loop)
+            allowed = PWK02_CODES.get(self.tx.purpose, PWK02_CODES["request"])
+            if pwk02 not in allowed:
+                self.report("S214", f"PWK02 transmission code {pwk02!r} is not valid (expected"
+                            f" {', '.join(sorted(allowed))})", seg, loop=self.loop)
         target = self._target()
         if target is not None and self.loop.startswith("2000"):
-            target.pwk.append((seg.get(1), Pos.of(seg, self.loop)))
+            target.pwk.append((pwk01, Pos.of(seg, self.loop)))
 
     def _hsd(self, seg):
+        if not self.loop.startswith("2000"):
+            return
         if self.level == "SS" and self.service is not None:
             self.service.hsd_quantity = quantity(seg.get(2))
+        elif self.level == "EV" and self.event is not None:
+            self.event.hsd_quantity = quantity(seg.get(2))
 
     def _service(self, seg):
         service = self.service
-        if self.level != "SS" or service is None:
+        if self.level != "SS" or service is None or service.pos is not None:
             return
         service.pos = Pos.of(seg, "2000F")
         tag = seg.tag

@@ -1,0 +1,169 @@
+"""GEN-07: a claim line matches the approved TAR it cites (billing-rules.md §7, §9).
+
+The TAR data are the 278 responses of the batch and of the ledger
+(``batch.responses``, ``batch.history_responses``). A member without any is not
+checked: the plan's TAR file is then unknown to edi-lint.
+"""
+from __future__ import annotations
+
+from ..model.tars import Authorization
+from .base import Rule
+from .ecm_tar import _fmt, _qty
+from .registry import register
+
+IGNORED_MODIFIERS = frozenset({"GQ"})  # GQ (telehealth) is never on a TAR (ECMTAR-03)
+
+
+def _mods(modifier_set) -> frozenset[str]:
+    return frozenset(modifier_set) - IGNORED_MODIFIERS
+
+
+def _covers_dos(item: Authorization, fact) -> bool:
+    if item.period is None:
+        return True  # no dates in the decision: nothing to hold the DOS against
+    start, end = item.period
+    dos_to = fact.dos_to or fact.dos_from
+    return start <= fact.dos_from and dos_to <= end
+
+
+class _Index:
+    """Every authorization of the batch and the ledger, by member and certification number."""
+
+    def __init__(self, responses):
+        self.by_member: dict = {}
+        self.by_cert: dict = {}
+        for response in responses:
+            member_certs = self.by_member.setdefault(response.member, {})
+            for item in response.authorizations():
+                if not item.cert:
+                    continue
+                member_certs.setdefault(item.cert, []).append(item)
+                self.by_cert.setdefault(item.cert, []).append(item)
+
+    def has_data(self, member) -> bool:
+        return member is not None and member in self.by_member
+
+
+class _Check:
+    """The outcome of holding one line against one certification."""
+
+    __slots__ = ("ok", "reason", "item")
+
+    def __init__(self, ok, reason="", item=None):
+        self.ok = ok
+        self.reason = reason
+        self.item = item  # the authorization the line's units count under
+
+
+@register
+class TarMatch(Rule):
+    """A claim line does not match the approved TAR it cites.
+
+    What it does: for a member with TAR data (a 278 response in the batch or the
+    ledger), each line that needs a TAR (profile ``tar_required``) and cites one or more
+    ``REF*G1`` is held against the responses: the certification (HCR02 at the 2000E,
+    inherited by its 2000F lines, or at the 2000F) must exist for the member, be
+    approved (HCR01 A1, A2 or A6; a 2000F HCR01 overrides the event's), cover the
+    line's code and modifier set (GQ ignored), cover its DOS (the 2000F DTP*472, else
+    the 2000E DTP*AAH, else DTP*007), and the member's units billed under it, counted
+    in DOS order after the ledger's lines, must stay within the approved quantity
+    (2000F SV104, else HSD02). One finding per failing line at its SV1 says which check
+    failed, with the TAR's period or quantity; with several REF*G1, one passing is enough.
+    Voided lines are skipped; superseded lines are checked but count toward no quantity.
+
+    Why it matters: the tips ask providers to verify the codes and modifiers they bill
+    match an approved TAR; a line outside the TAR's codes, dates or units is denied.
+
+    Example that fails: ``SV1*HC:G9012:U2*400*UN*1~DTP*472*D8*20250603~REF*G1*ECM250601~``
+    when response ECM250601 approves only G9008-U1 (``HCR*A1*ECM250601~``)
+
+    Example that passes: ``SV1*HC:G9008:U1:GQ*400*UN*1~DTP*472*D8*20250603~REF*G1*ECM250601~``
+    when ECM250601 approves G9008-U1 from 2025-06-01 to 2026-05-31, 12 units
+    """
+
+    code = "B307"
+    name = "tar-match"
+    summary = "A claim line matches its approved TAR: approved, its code, DOS and units covered."
+    severity = "error"
+    tips = ("GEN-07",)
+    scope = "batch"
+
+    def check_batch(self, batch, ctx):
+        responses = list(batch.history_responses) + list(batch.responses)
+        if not responses:
+            return
+        index = _Index(responses)
+        profile = ctx.profile
+        approved = profile.tar.approved_hcr01
+        used: dict[int, float] = {}  # id(Authorization) -> units billed under it so far
+
+        def needs_check(fact) -> bool:
+            group = profile.groups.get(fact.group) if fact.group else None
+            return (group is not None and group.tar_required and bool(fact.authorizations)
+                    and fact.dos_from is not None and index.has_data(fact.member))
+
+        # history first (never reported), then the batch in DOS order: counted lines only
+        for fact in batch.counted_lines():
+            if not needs_check(fact):
+                continue
+            checks = [self._check(index, approved, fact, cert, used)
+                      for cert in dict.fromkeys(fact.authorizations)]
+            passing = next((c for c in checks if c.ok), None)
+            counted = passing or next((c for c in checks if c.item is not None), None)
+            if counted is not None:
+                used[id(counted.item)] = used.get(id(counted.item), 0.0) + (fact.units or 0.0)
+            if passing is None and not fact.from_ledger:
+                yield ctx.fact_finding(self, fact, self._message(fact, checks))
+        # superseded batch lines: their own match, without quantities
+        for fact in batch.lines:
+            if fact.status != "superseded" or not needs_check(fact):
+                continue
+            checks = [self._check(index, approved, fact, cert, None)
+                      for cert in dict.fromkeys(fact.authorizations)]
+            if not any(c.ok for c in checks):
+                yield ctx.fact_finding(self, fact, self._message(fact, checks))
+
+    @staticmethod
+    def _message(fact, checks) -> str:
+        reasons = "; ".join(c.reason for c in checks)
+        return f"{fact.label} on {fact.dos_from.isoformat()} does not match its TAR: {reasons}"
+
+    @staticmethod
+    def _check(index, approved, fact, cert, used) -> _Check:
+        items = index.by_member.get(fact.member, {}).get(cert)
+        if not items:
+            if cert in index.by_cert:
+                return _Check(False, f"certification {cert} was issued for another member")
+            return _Check(False, f"certification {cert} is not in this member's 278 responses"
+                          " (unknown certification number)")
+        ok_items = [i for i in items if i.hcr01 in approved]
+        if not ok_items:
+            codes = ", ".join(sorted({i.hcr01 or "(none)" for i in items}))
+            return _Check(False, f"certification {cert} is not approved (HCR01 {codes}; approved"
+                          f" is {', '.join(sorted(approved))})")
+        mods = _mods(fact.modifier_set)
+        same = [i for i in ok_items if i.code == fact.code and _mods(i.modifier_set) == mods]
+        if not same:
+            covered = ", ".join(dict.fromkeys(i.label for i in ok_items))
+            return _Check(False, f"certification {cert} does not cover {fact.label} (it approves"
+                          f" {covered})")
+        dated = [i for i in same if _covers_dos(i, fact)]
+        if not dated:
+            periods = ", ".join(dict.fromkeys(_fmt(i.period) for i in same))
+            dos = fact.dos_from.isoformat() if fact.dos_to in (None, fact.dos_from) else \
+                f"{fact.dos_from.isoformat()}..{fact.dos_to.isoformat()}"
+            return _Check(False, f"DOS {dos} is outside certification {cert}'s period {periods}")
+        if used is None:
+            return _Check(True, item=dated[0])
+        units = fact.units or 0.0
+        for item in dated:
+            if item.quantity is None or used.get(id(item), 0.0) + units <= item.quantity + 1e-9:
+                return _Check(True, item=item)
+        item = dated[0]
+        total = used.get(id(item), 0.0) + units
+        verb = "unit brings" if units == 1 else "units bring"
+        period = _fmt(item.period) if item.period else "its period"
+        return _Check(False, f"{_qty(units)} {verb} this member's total under certification"
+                      f" {cert} ({item.label}) to {_qty(total)}, above the approved quantity"
+                      f" {_qty(item.quantity)} for {period}",
+                      item=item)
