@@ -5,6 +5,7 @@ configuration or I/O error (one line on stderr, never a traceback).
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -79,14 +80,25 @@ def _split(values):
 def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
           show_phi, config_path, baseline, write_baseline, jobs, ig):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
+    from . import baseline as baselines
+    from .config import load_config, merge
     from .engine import lint
     from .report import render
 
-    options = Options(fail_on=fail_on or "error", show_phi=show_phi, profile=profile,
-                      ledger=ledger, roster=roster, select=_split(select), ignore=_split(ignore),
-                      extensions=DEFAULT_EXTENSIONS, jobs=jobs or 1, ig=ig)
+    settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
+                     profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
+                     format=fmt, jobs=jobs)
+    fmt = settings.pop("format")
+    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig, **settings)
     result = lint(list(paths), options)
-    text = render(result, fmt or "text")
+    if write_baseline:
+        count = baselines.write(result.findings, write_baseline)
+        click.echo(f"edi-lint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
+        baseline = write_baseline
+    if baseline:
+        new, _hidden = baselines.filter_new(result.findings, baseline)
+        result = dataclasses.replace(result, findings=new)
+    text = render(result, fmt)
     _write(text, output)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
@@ -112,6 +124,51 @@ def parse(path):
     from .tree import render_tree
     _write(render_tree(path), None)
 
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="Output format (default text).")
+def rules_command(fmt):
+    """List every rule: code, tip ids, severity, summary."""
+    from .rules.registry import all_rules
+    rules = all_rules()
+    if fmt == "json":
+        import json
+        data = [{"code": r.code, "name": r.name, "tips": list(r.tips), "severity": r.severity,
+                 "scope": r.scope, "summary": r.summary} for r in rules]
+        _write(json.dumps(data, indent=2) + "\n", None)
+        return
+    rows = [(r.code, ",".join(r.tips) or "-", r.severity, r.summary) for r in rules]
+    widths = [max([len(h)] + [len(row[i]) for row in rows])
+              for i, h in enumerate(("CODE", "TIPS", "SEVERITY"))]
+    lines = []
+    for row in [("CODE", "TIPS", "SEVERITY", "SUMMARY")] + rows:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row[:3], widths)) + "  " + row[3])
+    _write("\n".join(lines) + "\n", None)
+
+
+@main.command()
+@click.argument("code_or_tip")
+def explain(code_or_tip):
+    """Print a rule's documentation, by rule code (X025) or tip id (ECM-01)."""
+    import inspect
+
+    from .rules.registry import all_rules
+    wanted = code_or_tip.strip().upper()
+    rules = all_rules()
+    found = [r for r in rules if r.code == wanted] or [r for r in rules if wanted in r.tips]
+    if not found:
+        raise UsageError(f"unknown rule code or tip id '{code_or_tip}' "
+                         "(run 'edi-lint rules' to list them)")
+    blocks = []
+    for rule in found:
+        tips = f"  tips: {', '.join(rule.tips)}" if rule.tips else ""
+        doc = inspect.cleandoc(rule.doc())
+        blocks.append(f"{rule.code} {rule.name} ({rule.severity}){tips}\n\n{doc}\n")
+    _write("\n".join(blocks), None)
+
+
+from .cli_ledger import ledger as _ledger; main.add_command(_ledger)  # noqa: E402,E702
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,7 +28,7 @@ class Selection:
     def selected(self, code: str, tip: str | None, ignore=()) -> bool:
         chosen = self._longest(self.select, code, tip) if self.select else 0
         dropped = self._longest(self.ignore + tuple(ignore), code, tip)
-        return chosen >= 0 and chosen >= dropped if dropped >= 0 else chosen >= 0
+        return chosen >= 0 and chosen > dropped  # a tie goes to ignore, as in flake8
 
     def rule_may_fire(self, rule) -> bool:
         return any(self.selected(rule.code, tip) for tip in (rule.tips or (None,)))

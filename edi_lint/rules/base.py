@@ -1,6 +1,7 @@
 """What a rule is: explicit metadata plus check methods that yield findings."""
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Iterable
 
@@ -48,7 +49,7 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
-        return (cls.__doc__ or "").strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def validate(cls) -> None:

@@ -17,12 +17,12 @@ def register(cls):
 
 
 def all_rules() -> list[Rule]:
-    _load_builtin()
+    _load()
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
 def get(code: str) -> Rule | None:
-    _load_builtin()
+    _load()
     return _RULES.get(code)
 
 
@@ -31,13 +31,25 @@ def rules_for_tip(tip: str) -> list[Rule]:
 
 
 _loaded = False
+_plugin_error: Exception | None = None
+
+
+def _load():
+    """Built-in rule modules, then third-party plugins (once; a plugin error sticks)."""
+    global _loaded, _plugin_error
+    if not _loaded:
+        _loaded = True
+        _load_builtin()
+        from ..plugins import PluginError, load_plugins
+        try:
+            load_plugins(register, Rule)
+        except PluginError as exc:
+            _plugin_error = exc
+    if _plugin_error is not None:
+        raise _plugin_error
 
 
 def _load_builtin():
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
     import importlib
     import pkgutil
 

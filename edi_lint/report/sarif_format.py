@@ -1,0 +1,91 @@
+"""SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
+
+One run: ``tool.driver`` lists every registered rule (id, name, short and full
+description, help text, default level); each result has ``ruleId``, ``level``,
+a message and a physical location relative to the working directory. The tip id,
+claim id, segment id and loop go in ``properties``; ``partialFingerprints`` carry
+the baseline key (path, claim/TAR, tip or rule, segment hash), which does not move
+when lines are added elsewhere. No segment text (it may hold PHI) and no timestamps.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+from urllib.parse import quote
+
+from .. import __version__
+from ..baseline import finding_key
+from ..rules.registry import all_rules
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_uri(path: str) -> str:
+    """The file as a URI reference relative to the working directory ('/'-separated)."""
+    if path == "-" or not path:
+        return "stdin"
+    rel = os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+    return quote(rel, safe="/-._~")
+
+
+def _rule_descriptor(rule) -> dict:
+    doc = inspect.cleandoc(rule.doc())
+    paragraphs = [" ".join(p.split()) for p in doc.split("\n\n") if p.strip()]
+    full = " ".join(p for p in paragraphs if p.startswith(("What it does", "Why it matters")))
+    properties = {"scope": rule.scope}
+    if rule.tips:
+        properties["tips"] = list(rule.tips)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full or rule.summary},
+        "help": {"text": f"{doc}\n\nRun 'edi-lint explain {rule.code}' for this text."},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": properties,
+    }
+
+
+def _fingerprint(finding) -> str:
+    key = "\x1f".join("" if v is None else str(v) for v in finding_key(finding))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def build(result) -> dict:
+    rules = all_rules()
+    descriptors = [_rule_descriptor(r) for r in rules]
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for f in result.findings:
+        props = {"tip": f.tip, "claimId": f.claim_id, "trace": f.trace,
+                 "serviceLine": f.service_line, "segmentId": f.segment_id, "loop": f.loop,
+                 "segmentIndex": f.segment_index}
+        entry = {
+            "ruleId": f.rule,
+            "level": LEVELS.get(f.severity, "warning"),
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(f.path)},
+                "region": {"startLine": max(1, f.line), "startColumn": max(1, f.col)},
+            }}],
+            "partialFingerprints": {"ediLintBaselineKey/v1": _fingerprint(f)},
+            "properties": {k: v for k, v in props.items() if v is not None},
+        }
+        if f.rule in index:
+            entry["ruleIndex"] = index[f.rule]
+        results.append(entry)
+    run = {
+        "tool": {"driver": {"name": "edi-lint", "version": __version__,
+                            "semanticVersion": __version__,
+                            "rules": descriptors}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result) -> str:
+    return json.dumps(build(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""A tiny edi-lint plugin: two rules with the ZX prefix (tests load it through entry points)."""

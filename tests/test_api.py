@@ -1,0 +1,107 @@
+"""The Python API: edi_lint.lint(paths, **options), as docs/api.md documents it."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import edi_lint
+from edi_lint.engine import FileSummary, Options, Result, UsageError
+from edi_lint.findings import Finding
+from edi_lint.testing import Claim, Line, build_837
+
+HERE = Path(__file__).parent
+DOC = HERE.parent / "docs" / "api.md"
+sys.path.insert(0, str(HERE / "data" / "plugin_pkg"))
+from edi_lint_example_plugin.testing import registered, write_batch  # noqa: E402
+
+
+@pytest.fixture
+def batch(tmp_path, monkeypatch):
+    write_batch(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with registered():
+        yield tmp_path
+
+
+def test_lint_returns_findings_and_files(batch):
+    result = edi_lint.lint(["claims", "tars"], select=["ZX", "X025"])
+    assert isinstance(result, Result)
+    assert [(fs.path, fs.claims, fs.tar_requests) for fs in result.files] == [
+        ("claims/broken.837", 1, 0), ("claims/june.x12", 2, 0), ("tars/request.278", 0, 1)]
+    big = next(f for f in result.findings if f.rule == "ZX001")
+    assert (big.rule, big.tip, big.severity, big.path, big.line, big.claim_id) == (
+        "ZX001", "ZX-01", "warning", "claims/june.x12", 20, "C1")
+    assert big.message == "claim C1 totals $1,200.00, over $1,000.00"
+    tar = next(f for f in result.findings if f.rule == "ZX004")
+    assert (tar.trace, tar.claim_id) == ("TRN0001", None)
+    assert result.findings == sorted(result.findings, key=Finding.sort_key)
+    assert result.summary == {"files": 3, "claims": 3, "tar_requests": 1, "tar_responses": 0,
+                              "error": 7, "warning": 1, "info": 2}
+    assert result.failed
+    assert result.as_dict()["summary"] == result.summary
+
+
+def test_one_path_str_or_pathlib(batch):
+    by_str = edi_lint.lint("claims/june.x12", select=["ZX001"])
+    by_path = edi_lint.lint(Path("claims/june.x12"), select=["ZX001"])
+    assert [f.as_dict() for f in by_str.findings] == [f.as_dict() for f in by_path.findings]
+    assert len(by_str.files) == 1
+
+
+def test_options(batch):
+    result = edi_lint.lint("claims/june.x12", select=["ZX"], ignore=["ZX-03"],
+                           severity={"ZX-01": "error"}, fail_on="warning")
+    assert [(f.rule, f.severity) for f in result.findings] == [
+        ("ZX001", "error"), ("ZX002", "info"), ("ZX002", "info")]
+    quiet = edi_lint.lint("claims", select=["ZX002"], fail_on="warning")
+    assert quiet.findings and not quiet.failed
+    ignored = edi_lint.lint("claims", select=["ZX", "X"],
+                            per_file_ignores=(("*.837", ("X025", "ZX0")),))
+    assert {f.path for f in ignored.findings} == {"claims/june.x12"}
+
+
+def test_api_reads_no_config_file(batch):
+    (batch / "setup.cfg").write_text("[edi_lint]\nselect = X025\n")
+    assert {f.rule for f in edi_lint.lint("claims", select=["ZX001"]).findings} == {"ZX001"}
+
+
+def test_errors(batch):
+    with pytest.raises(UsageError, match="nope.x12: no such file or directory"):
+        edi_lint.lint("nope.x12")
+    with pytest.raises(TypeError):
+        edi_lint.lint("claims", selectt=["ZX"])
+
+
+def test_clean_fixture_example(tmp_path):
+    """The docs' pytest example, on a fixture made with edi_lint.testing."""
+    path = tmp_path / "clean_june.x12"
+    path.write_text(build_837([Claim("C1", [Line("G9008", ["U1"], g1=["ECM250601"])])]))
+    result = edi_lint.lint(path, select=["X", "S"])
+    assert [f"{f.line}: {f.rule} [{f.tip}] {f.message}" for f in result.findings] == []
+    assert result.files[0].claims == 1
+
+
+def test_docs_name_only_real_attributes():
+    """Every f.X / fs.X / result.X in docs/api.md exists (the doc cannot drift)."""
+    text = DOC.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 2
+    for block in blocks:
+        compile(block, str(DOC), "exec")
+    finding = Finding(rule="X025", message="m")
+    fields = {"rule", "tip", "severity", "message", "path", "line", "col", "claim_id", "trace",
+              "segment_id", "loop", "service_line", "content"}
+    assert all(hasattr(finding, name) for name in fields)
+    for name in set(re.findall(r"\bf\.([a-z_]+)", text)) | set(re.findall(r"`\.([a-z_]+)`", text)):
+        assert name in fields, name
+    summary = FileSummary("x")
+    for name in set(re.findall(r"\bfs\.([a-z_]+)", text)):
+        assert hasattr(summary, name), name
+    for name in set(re.findall(r"\bresult\.([a-z_]+)", text)):
+        assert hasattr(Result, name) or name in ("findings", "files"), name
+    for name in re.findall(r"`(\w+)`", text.split("**Options**")[1].split("\n- ")[0]):
+        if name not in ("edi_lint", "engine", "Options", "TypeError"):
+            assert name in Options.__dataclass_fields__, name

@@ -1,0 +1,239 @@
+"""Configuration files through the real CLI: discovery, keys, merging, errors (exit 2)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from edi_lint.cli import main
+from edi_lint.config import find_config, load_config
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "data" / "plugin_pkg"))
+from edi_lint_example_plugin.testing import registered, write_batch  # noqa: E402
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project dir holding the example batch; the cwd is the project's 'work' subdirectory."""
+    write_batch(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(tmp_path)
+    with registered():
+        yield tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def codes(result):
+    return sorted({f["rule"] for f in json.loads(result.stdout)["findings"]})
+
+
+def json_check(*args):
+    return run("check", "--format", "json", *args)
+
+
+# -- discovery ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, text", [
+    ("setup.cfg", "[metadata]\nname = x\n\n[edi_lint]\nselect = ZX001, X025\n"),
+    ("tox.ini", "[tox]\nenvlist = py311\n\n[edi_lint]\nselect =\n    ZX001\n    X025\n"),
+    ("pyproject.toml", '[project]\nname = "x"\n\n[tool.edi-lint]\nselect = ["ZX001", "X025"]\n'),
+])
+def test_config_found_by_walking_up(project, monkeypatch, name, text):
+    (project / name).write_text(text)
+    monkeypatch.chdir(project / "work")
+    result = json_check("../claims")
+    assert result.exit_code == 1
+    assert codes(result) == ["X025", "ZX001"]
+    assert find_config() == str(project / name)
+
+
+def test_files_without_our_section_are_passed_over(project, monkeypatch):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\n")
+    (project / "work" / "setup.cfg").write_text("[flake8]\nmax-line-length = 100\n")
+    (project / "work" / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n')
+    monkeypatch.chdir(project / "work")
+    assert codes(json_check("../claims")) == ["X025"]
+
+
+def test_setup_cfg_before_tox_ini_before_pyproject(project):
+    (project / "pyproject.toml").write_text('[tool.edi-lint]\nselect = "ZX002"\n')
+    (project / "tox.ini").write_text("[edi_lint]\nselect = ZX001\n")
+    assert codes(json_check("claims")) == ["ZX001"]
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\n")
+    assert codes(json_check("claims")) == ["X025"]
+
+
+def test_explicit_config_path(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\n")
+    other = project / "other.toml"
+    other.write_text('[tool.edi-lint]\nselect = ["ZX002"]\n')
+    assert codes(json_check("--config", str(other), "claims")) == ["ZX002"]
+
+
+def test_broken_unrelated_file_does_not_stop_discovery(project, monkeypatch):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\n")
+    (project / "work" / "tox.ini").write_text("this is [not ini\n")
+    monkeypatch.chdir(project / "work")
+    assert codes(json_check("../claims")) == ["X025"]
+
+
+# -- keys -------------------------------------------------------------------------------
+
+def test_ignore_by_tip_prefix_and_code(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX, X\nignore = ZX-0, X025\n")
+    assert codes(json_check("claims", "tars")) == ["ZX002"]
+
+
+def test_severity_overrides(project):
+    (project / "setup.cfg").write_text(
+        "[edi_lint]\nselect = ZX001, ZX002\nseverity = ZX-01=error, ZX002=warning\n")
+    result = json_check("claims/june.x12")
+    assert result.exit_code == 1
+    sev = {f["rule"]: f["severity"] for f in json.loads(result.stdout)["findings"]}
+    assert sev == {"ZX001": "error", "ZX002": "warning"}
+
+
+def test_severity_table_in_pyproject(project):
+    (project / "pyproject.toml").write_text(
+        '[tool.edi-lint]\nselect = ["ZX001"]\nseverity = {"ZX-01" = "info"}\n')
+    result = json_check("claims/june.x12")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["findings"][0]["severity"] == "info"
+
+
+def test_per_file_ignores_relative_to_the_config_file(project, monkeypatch):
+    (project / "setup.cfg").write_text(
+        "[edi_lint]\nselect = ZX, X\nper-file-ignores =\n"
+        "    claims/broken.837: ZX-03, X025\n    *.278: ZX0\n")
+    monkeypatch.chdir(project / "work")
+    found = json.loads(json_check("../claims", "../tars").stdout)["findings"]
+    paths = {(f["path"], f["rule"]) for f in found}
+    assert not any(p.endswith("broken.837") for p, _ in paths)
+    assert not any(p.endswith(".278") for p, _ in paths)
+    assert ("../claims/june.x12", "ZX001") in paths
+    # the same patterns match absolute paths given on the command line
+    found = json.loads(json_check(str(project / "claims")).stdout)["findings"]
+    assert not any(f["path"].endswith("broken.837") for f in found)
+
+
+def test_per_file_ignores_table_in_pyproject(project):
+    (project / "pyproject.toml").write_text(
+        '[tool.edi-lint]\nselect = ["ZX", "X"]\n'
+        '[tool.edi-lint.per-file-ignores]\n"claims/*.837" = ["X025", "ZX-03"]\n')
+    found = json.loads(json_check("claims").stdout)["findings"]
+    assert {f["path"] for f in found} == {"claims/june.x12"}
+
+
+def test_fail_on_and_format_from_config(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX002\nfail-on = info\n"
+                                       "format = github\n")
+    result = run("check", "claims/june.x12")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::notice file=claims/june.x12,")
+
+
+def test_jobs_from_config(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\njobs = 2\n")
+    assert run("check", "claims").exit_code == 1
+
+
+def test_profile_roster_and_ledger_paths_are_relative_to_the_config_file(project, monkeypatch):
+    (project / "setup.cfg").write_text("[edi_lint]\nprofile = payer/profile.toml\n"
+                                       "roster = data/roster.csv\nledger = history.sqlite\n")
+    monkeypatch.chdir(project / "work")
+    cfg = load_config()
+    assert cfg.profile == str(project / "payer" / "profile.toml")
+    assert cfg.roster == str(project / "data" / "roster.csv")
+    assert cfg.ledger == str(project / "history.sqlite")
+    result = run("check", "../claims")
+    assert result.exit_code == 2
+    assert str(project / "payer" / "profile.toml") in result.stderr
+
+
+def test_profile_from_config_is_used(project, monkeypatch):
+    from importlib import resources
+    default = resources.files("edi_lint.profiles").joinpath("default.toml").read_text()
+    (project / "payer").mkdir()
+    (project / "payer" / "profile.toml").write_text(default)
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\nprofile = payer/profile.toml\n")
+    monkeypatch.chdir(project / "work")
+    assert codes(json_check("../claims")) == ["X025"]
+
+
+def test_ledger_url_is_kept_as_is():
+    from edi_lint.config import _relative_to
+    assert _relative_to("/base", "postgresql://host/db", "ledger") == "postgresql://host/db"
+
+
+# -- the command line wins ---------------------------------------------------------------
+
+def test_command_line_wins(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX001\nfail-on = info\n"
+                                       "format = github\n")
+    result = run("check", "--select", "ZX002", "--fail-on", "error", "--format", "json",
+                 "claims/june.x12")
+    assert result.exit_code == 0  # ZX002 is info; --fail-on error beats the file's info
+    assert codes(result) == ["ZX002"]
+
+
+def test_command_line_ignore_replaces_config_ignore(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX00\nignore = ZX001, ZX003\n")
+    assert codes(json_check("claims/june.x12")) == ["ZX002"]
+    assert codes(json_check("--ignore", "ZX002", "claims/june.x12")) == ["ZX001", "ZX003"]
+
+
+# -- errors: exit 2, naming the key ------------------------------------------------------
+
+@pytest.mark.parametrize("name, text, message", [
+    ("setup.cfg", "[edi_lint]\nselectt = ZX\n", "unknown key 'selectt'"),
+    ("setup.cfg", "[edi_lint]\nfail_on = info\n",
+     "unknown key 'fail_on' (did you mean 'fail-on'?)"),
+    ("tox.ini", "[edi_lint]\nshow-phi = true\n", "unknown key 'show-phi'"),
+    ("pyproject.toml", '[tool.edi-lint]\nbogus = 1\n', "unknown key 'bogus'"),
+    ("setup.cfg", "[edi_lint]\nfail-on = fatal\n", "fail-on: 'fatal' is not one of"),
+    ("setup.cfg", "[edi_lint]\nformat = xml\n", "format: 'xml' is not one of"),
+    ("setup.cfg", "[edi_lint]\njobs = 0\n", "jobs:"),
+    ("setup.cfg", "[edi_lint]\nseverity = ZX-01=fatal\n", "severity: ZX-01='fatal'"),
+    ("setup.cfg", "[edi_lint]\nseverity = ZX-01\n", "is not CODE=severity"),
+    ("setup.cfg", "[edi_lint]\nper-file-ignores = nocolon\n", "per-file-ignores:"),
+    ("setup.cfg", "[edi_lint]\nselect = ZX 01\n", "select: 'ZX 01'"),
+    ("pyproject.toml", '[tool.edi-lint]\nselect = 5\n', "select: expected"),
+    ("pyproject.toml", '[tool.edi-lint\nselect = "X"\n', "invalid TOML"),
+    ("setup.cfg", "[edi_lint]\nselect = X\nselect = Y\n", "invalid configuration"),
+])
+def test_bad_configuration_is_exit_2_naming_it(project, name, text, message):
+    (project / name).write_text(text)
+    result = run("check", "claims")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert name in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_unknown_option_is_exit_2_naming_it(project):
+    result = run("check", "--selectt", "ZX", "claims")
+    assert result.exit_code == 2
+    assert "--selectt" in result.stderr
+
+
+def test_missing_explicit_config_is_exit_2(project):
+    result = run("check", "--config", "nope.cfg", "claims")
+    assert result.exit_code == 2
+    assert "nope.cfg" in result.stderr
+
+
+def test_explicit_config_without_our_section_is_exit_2(project):
+    (project / "other.cfg").write_text("[flake8]\nx = 1\n")
+    result = run("check", "--config", "other.cfg", "claims")
+    assert result.exit_code == 2
+    assert "no [edi_lint] section" in result.stderr
+
