@@ -1,0 +1,414 @@
+"""The SQLite ledger backend: one file, WAL, one IMMEDIATE transaction per add.
+
+- Created with mode 0600 (it holds member ids), marked with an SQLite
+  ``application_id`` and versioned by the ``ledger_schema`` table (``schema.py``).
+- Writers: ``BEGIN IMMEDIATE`` takes the write lock up front, a long busy timeout
+  queues concurrent ``ledger add`` processes instead of failing them, and a writer
+  killed mid-add leaves no trace (its transaction never commits).
+- Readers (``check``, ``show``, ``stats``) open the file read-only and read one
+  snapshot; the batch's members are looked up in chunks of IN lists, through the
+  ``(member, dos_from)`` index.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import datetime, timezone
+from itertools import islice
+from urllib.parse import quote
+
+from ..engine import UsageError
+from . import schema
+from .base import AddReport, Ledger
+
+BUSY_TIMEOUT_S = 300.0  # how long a writer waits for another writer's add to commit
+IN_CHUNK = 900  # members per IN list (below SQLite's oldest variable limit, 999)
+CLAIM_CHUNK = 5_000  # claims per look-up and executemany
+SERVICE_FIELDS = ("n", "code", "modifiers", "hcr01", "hcr02", "um01", "um02", "dates",
+                  "unit_basis", "units", "hsd_quantity", "amount_cents")
+
+
+@contextlib.contextmanager
+def _errors(display: str):
+    """sqlite3 errors -> one-line UsageErrors that name the ledger (never a traceback)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise UsageError(describe_error(display, exc)) from None
+
+
+def describe_error(display: str, exc: Exception) -> str:
+    text = str(exc)
+    low = text.lower()
+    if "file is not a database" in low or "not a database" in low:
+        return f"{display}: not an edi-lint ledger (not an SQLite database)"
+    if "malformed" in low or "corrupt" in low:
+        return f"{display}: the ledger is corrupt ({text}); restore it from a backup"
+    if "locked" in low or "busy" in low:
+        return (f"{display}: the ledger stayed locked by another writer for more than"
+                f" {BUSY_TIMEOUT_S:.0f} s; try again")
+    if "unable to open" in low:
+        return f"{display}: cannot open the ledger ({text})"
+    if "readonly" in low or "read-only" in low:
+        return f"{display}: the ledger is read-only ({text})"
+    return f"{display}: ledger error: {text}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class SqliteLedger(Ledger):
+    """A ledger in one SQLite file."""
+
+    def __init__(self, path: str, conn: sqlite3.Connection, readonly: bool, version: int):
+        self.path = path
+        self.display = path
+        self.conn = conn
+        self.readonly = readonly
+        self._version = version
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str, create: bool = False) -> "SqliteLedger":
+        if os.path.isdir(path):
+            raise UsageError(f"{path}: is a directory, not an edi-lint ledger")
+        if create:
+            _create_file(path)
+        elif not os.path.exists(path):
+            raise UsageError(f"{path}: no such ledger (record files first with"
+                             " `edi-lint ledger add --ledger PATH FILES...`)")
+        with _errors(path):
+            if create:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = _connect_readonly(path)
+            try:
+                version = _identify(conn, path, fresh_ok=create)
+                if create:
+                    version = _prepare_writer(conn, path)
+                elif version < schema.LATEST:
+                    raise UsageError(
+                        f"{path}: ledger schema version {version} is older than this edi-lint's"
+                        f" ({schema.LATEST}); migrate it with `edi-lint ledger init --ledger"
+                        " PATH`")
+            except BaseException:
+                conn.close()
+                raise
+        return cls(path, conn, readonly=not create, version=version)
+
+    @property
+    def schema_version(self) -> int:
+        return self._version
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+            self.conn = None
+
+    # -- writing -------------------------------------------------------------------------
+    def record(self, claims, responses, files: int = 0) -> AddReport:
+        if self.readonly:
+            raise UsageError(f"{self.display}: opened read-only; nothing recorded")
+        report = AddReport(files=files)
+        conn = self.conn
+        with _errors(self.display):
+            cur = conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                _check_version(cur, self.display)
+                cur.execute("INSERT INTO adds(recorded_at, files, claims, lines, responses)"
+                            " VALUES (?, ?, 0, 0, 0)", (_now(), files))
+                add_id = cur.lastrowid
+                self._record_claims(cur, claims, add_id, report)
+                self._record_responses(cur, responses, add_id, report)
+                if report.claims or report.responses:
+                    cur.execute("UPDATE adds SET claims = ?, lines = ?, responses = ? WHERE id = ?",
+                                (report.claims, report.lines, report.responses, add_id))
+                else:
+                    cur.execute("DELETE FROM adds WHERE id = ?", (add_id,))
+                cur.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("ROLLBACK")
+                raise
+        return report
+
+    @staticmethod
+    def _record_claims(cur, claims, add_id, report) -> None:
+        """Insert new claims and their lines, in chunks, under the add's write lock.
+
+        Holding ``BEGIN IMMEDIATE``, this process is the only writer: it looks up which
+        claims of a chunk are already recorded (one IN query per chunk), numbers the new
+        ones itself and inserts them with ``executemany``. The UNIQUE key stays the
+        guard. A replacement or void then marks the claims recorded before it (smaller id)
+        with its billing NPI and CLM01 superseded or void: the same result as inserting
+        one claim at a time, in file order.
+        """
+        insert = ("INSERT INTO claims(id, billing_npi, clm01, digest, frequency, member,"
+                  " charge_cents, g1, status, add_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        supersede = ("UPDATE claims SET status = ?, status_by = ? WHERE billing_npi = ?"
+                     " AND clm01 = ? AND id < ? AND status = 'active'")
+        insert_lines = ("INSERT INTO lines(claim_id, member, n, code, modifiers, grp, dos_from,"
+                        " dos_to, unit_basis, units, charge_cents, g1)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        next_id = cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM claims").fetchone()[0]
+        seen: set = set()  # keys recorded by this add so far
+        it = iter(claims)
+        while chunk := list(islice(it, CLAIM_CHUNK)):
+            existing: set = set()
+            clm01s = list({c.clm01 for c in chunk})
+            for start in range(0, len(clm01s), IN_CHUNK):
+                part = clm01s[start:start + IN_CHUNK]
+                existing.update(cur.execute(
+                    "SELECT billing_npi, clm01, digest FROM claims WHERE clm01 IN"
+                    f" ({','.join('?' * len(part))})", part))
+            rows, lines, changes = [], [], []
+            for c in chunk:
+                key = (c.billing_npi, c.clm01, c.digest)
+                if key in existing or key in seen:
+                    report.already += 1
+                    continue
+                seen.add(key)
+                claim_id, next_id = next_id, next_id + 1
+                freq = c.frequency
+                rows.append((claim_id, c.billing_npi, c.clm01, c.digest, freq, c.member,
+                             c.charge_cents, c.g1, "void" if freq == "8" else "active", add_id))
+                if freq in ("7", "8"):
+                    changes.append(("void" if freq == "8" else "superseded", claim_id,
+                                    c.billing_npi, c.clm01, claim_id))
+                head = (claim_id, c.member)
+                lines.extend([head + ln for ln in c.lines])
+            cur.executemany(insert, rows)
+            cur.executemany(insert_lines, lines)
+            for change in changes:
+                cur.execute(supersede, change)
+                if change[0] == "void":
+                    report.voided += cur.rowcount
+                else:
+                    report.superseded += cur.rowcount
+            report.claims += len(rows)
+            report.lines += len(lines)
+
+    @staticmethod
+    def _record_responses(cur, responses, add_id, report) -> None:
+        insert = ("INSERT INTO responses(certification, digest, member, um01, um02, hcr01, hcr02,"
+                  " trace, dates, hsd_quantity, add_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT DO NOTHING")
+        insert_services = ("INSERT INTO response_services(response_id, n, code, modifiers, hcr01,"
+                           " hcr02, um01, um02, dates, unit_basis, units, hsd_quantity,"
+                           " amount_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for r in responses:
+            cur.execute(insert, (r.certification, r.digest, r.member, r.um01, r.um02, r.hcr01,
+                                 r.hcr02, r.trace, r.dates, r.hsd_quantity, add_id))
+            if cur.rowcount != 1:
+                report.already += 1
+                continue
+            rid = cur.lastrowid
+            report.responses += 1
+            cur.executemany(insert_services, [(rid,) + tuple(s) for s in r.services])
+
+    # -- reading -------------------------------------------------------------------------
+    def _fetch_history(self, members):
+        queries = (
+            "SELECT id, billing_npi, clm01, digest, frequency, member, g1, status FROM claims"
+            " WHERE member IN ({})",
+            "SELECT dos_from, claim_id, n, code, modifiers, dos_to, unit_basis, units,"
+            " charge_cents, g1 FROM lines WHERE member IN ({}) AND dos_from IS NOT NULL"
+            " ORDER BY dos_from, claim_id, n",
+            "SELECT id, member, um01, um02, hcr01, hcr02, trace, dates, hsd_quantity, digest"
+            " FROM responses WHERE member IN ({})",
+            "SELECT s.response_id, s.n, s.code, s.modifiers, s.hcr01, s.hcr02, s.um01, s.um02,"
+            " s.dates, s.unit_basis, s.units, s.hsd_quantity, s.amount_cents"
+            " FROM response_services s JOIN responses r ON r.id = s.response_id"
+            " WHERE r.member IN ({})",
+        )
+        results: tuple[list, ...] = ([], [], [], [])
+        with _errors(self.display):
+            cur = self.conn.cursor()
+            cur.execute("BEGIN")  # one snapshot for every chunk and table
+            try:
+                for start in range(0, len(members), IN_CHUNK):
+                    chunk = members[start:start + IN_CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    for sql, out in zip(queries, results):
+                        out.extend(cur.execute(sql.format(marks), chunk))
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("COMMIT")
+        return results
+
+    def find_claims(self, member=None, clm01=None):
+        where, args = _where(("c.member", member), ("c.clm01", clm01))
+        with _errors(self.display):
+            cur = self.conn.cursor()
+            cur.execute("BEGIN")
+            try:
+                claims = [dict(zip(
+                    ("id", "billing_npi", "clm01", "frequency", "member", "charge_cents", "g1",
+                     "status", "status_by", "recorded_at"), row)) for row in cur.execute(
+                    "SELECT c.id, c.billing_npi, c.clm01, c.frequency, c.member, c.charge_cents,"
+                    " c.g1, c.status, c.status_by, a.recorded_at FROM claims c"
+                    f" JOIN adds a ON a.id = c.add_id WHERE {where} ORDER BY c.id", args)]
+                for claim in claims:
+                    claim["lines"] = [dict(zip(
+                        ("n", "code", "modifiers", "group", "dos_from", "dos_to", "unit_basis",
+                         "units", "charge_cents", "g1"), row)) for row in cur.execute(
+                        "SELECT n, code, modifiers, grp, dos_from, dos_to, unit_basis, units,"
+                        " charge_cents, g1 FROM lines WHERE claim_id = ? ORDER BY n",
+                        (claim["id"],))]
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("COMMIT")
+        return claims
+
+    def find_responses(self, member=None, certification=None):
+        where, args = _where(("r.member", member), ("r.certification", certification))
+        with _errors(self.display):
+            cur = self.conn.cursor()
+            cur.execute("BEGIN")
+            try:
+                found = [dict(zip(
+                    ("id", "certification", "member", "um01", "um02", "hcr01", "hcr02", "trace",
+                     "dates", "hsd_quantity", "recorded_at"), row)) for row in cur.execute(
+                    "SELECT r.id, r.certification, r.member, r.um01, r.um02, r.hcr01, r.hcr02,"
+                    " r.trace, r.dates, r.hsd_quantity, a.recorded_at FROM responses r"
+                    f" JOIN adds a ON a.id = r.add_id WHERE {where} ORDER BY r.id", args)]
+                for response in found:
+                    response["services"] = [dict(zip(SERVICE_FIELDS, row)) for row in cur.execute(
+                        f"SELECT {', '.join(SERVICE_FIELDS)} FROM response_services"
+                        " WHERE response_id = ? ORDER BY n", (response["id"],))]
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("COMMIT")
+        return found
+
+    def stats(self) -> dict:
+        with _errors(self.display):
+            cur = self.conn.cursor()
+            cur.execute("BEGIN")
+            try:
+                one = lambda sql: cur.execute(sql).fetchone()  # noqa: E731
+                status = dict(cur.execute("SELECT status, COUNT(*) FROM claims GROUP BY status"))
+                lines, members, first, last = one(
+                    "SELECT COUNT(*), COUNT(DISTINCT member), MIN(dos_from),"
+                    " MAX(COALESCE(dos_to, dos_from)) FROM lines")
+                counted = one("SELECT COUNT(*) FROM lines l JOIN claims c ON c.id = l.claim_id"
+                              " WHERE c.status = 'active'")[0]
+                responses, approved = one(
+                    "SELECT COUNT(*), COALESCE(SUM(hcr01 IN ('A1', 'A2', 'A6')), 0)"
+                    " FROM responses")
+                adds, last_add = one("SELECT COUNT(*), MAX(recorded_at) FROM adds")
+                groups = dict(cur.execute(
+                    "SELECT COALESCE(grp, '(not in profile)'), COUNT(*) FROM lines"
+                    " GROUP BY grp ORDER BY grp"))
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("COMMIT")
+        return {
+            "backend": "sqlite", "schema_version": self._version,
+            "claims": sum(status.values()),
+            "claims_active": status.get("active", 0),
+            "claims_superseded": status.get("superseded", 0),
+            "claims_void": status.get("void", 0),
+            "lines": lines, "lines_counted": counted, "members": members,
+            "dos_first": first, "dos_last": last,
+            "tar_responses": responses, "tar_responses_approved": approved,
+            "adds": adds, "last_add": last_add, "lines_by_group": groups,
+        }
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def _where(*pairs):
+    clauses, args = [], []
+    for column, value in pairs:
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            args.append(value)
+    return (" AND ".join(clauses) or "1"), args
+
+
+def _create_file(path: str) -> None:
+    """Create an empty ledger file with mode 0600 (unless it exists: then leave it)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create the ledger: {exc.strerror or exc}") from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _connect_readonly(path: str) -> sqlite3.Connection:
+    uri = "file:" + quote(os.path.abspath(path)) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                           check_same_thread=False)
+
+
+def _tables(conn) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _identify(conn, path: str, fresh_ok: bool) -> int:
+    """The schema version of an edi-lint ledger; 0 for an empty file; else UsageError."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = _tables(conn)
+    if app_id == schema.APPLICATION_ID and "ledger_schema" in tables:
+        return _version_of(conn, path)
+    if app_id == 0 and not tables:
+        if fresh_ok:
+            return 0
+        raise UsageError(f"{path}: not an edi-lint ledger (an empty file)")
+    raise UsageError(f"{path}: not an edi-lint ledger (an SQLite database of something else)")
+
+
+def _version_of(conn, path: str) -> int:
+    version = conn.execute("SELECT MAX(version) FROM ledger_schema").fetchone()[0] or 0
+    if version > schema.LATEST:
+        raise UsageError(f"{path}: ledger schema version {version} is newer than this edi-lint"
+                         f" understands ({schema.LATEST}); upgrade edi-lint")
+    return version
+
+
+def _check_version(cur, display: str) -> None:
+    version = cur.execute("SELECT MAX(version) FROM ledger_schema").fetchone()[0] or 0
+    if version != schema.LATEST:
+        raise UsageError(f"{display}: ledger schema version {version} changed under this"
+                         f" process (expected {schema.LATEST}); try again")
+
+
+def _prepare_writer(conn, path: str) -> int:
+    """WAL mode, then create or migrate the schema in one IMMEDIATE transaction."""
+    conn.execute("PRAGMA synchronous = NORMAL")
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode.lower() != "wal":
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise UsageError(f"{path}: cannot switch the ledger to WAL mode (got {mode!r})")
+    cur = conn.cursor()
+    cur.execute("BEGIN IMMEDIATE")
+    try:
+        version = _identify(conn, path, fresh_ok=True)  # again: another writer may have won
+        steps = schema.pending(version)
+        if steps:
+            cur.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            cur.execute(schema.VERSION_TABLE)
+            for number, description, statements in steps:
+                for sql in statements:
+                    cur.execute(sql)
+                cur.execute("INSERT INTO ledger_schema(version, description, applied_at)"
+                            " VALUES (?, ?, ?)", (number, description, _now()))
+            version = steps[-1][0]
+        cur.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            cur.execute("ROLLBACK")
+        raise
+    return version
