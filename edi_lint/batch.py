@@ -1,7 +1,8 @@
 """What one run remembers across its files for the batch-wide rules."""
 from __future__ import annotations
 
-from .model.facts import LineFact, line_fact
+from .ledger.digest import claim_digest
+from .model.facts import FactMaker, LineFact
 
 
 class Batch:
@@ -12,62 +13,77 @@ class Batch:
     resolved once all files are read (``resolve_frequencies``).
     """
 
-    def __init__(self, profile, keep_all_lines=False):
+    def __init__(self, profile, keep_all_lines=False, keep_digests=True):
         self.profile = profile
         self.keep_all_lines = keep_all_lines
+        self.keep_digests = keep_digests
         self.lines: list[LineFact] = []
-        self.claims: list[tuple] = []  # (claim_key, frequency, order, claim_id)
+        # one ClaimFact per claim; each iterates as (claim_key, frequency, order, claim_id)
+        self.claims: list = []
+        # content digest of each claim, parallel to ``claims``: the ledger leaves out a
+        # recorded claim identical to a batch claim (a claim is never its own duplicate)
+        self.claim_digests: list[str] = []
         self.responses: list = []  # TarResponse objects (few and small)
         self.requests = 0
         self.history: list[LineFact] = []  # from the ledger, counted first
         self.history_responses: list = []
+        self._facts = FactMaker()
 
     def add_claim(self, claim, path, file_no) -> None:
-        self.claims.append(((claim.billing_npi, claim.clm01), claim.frequency,
-                            (file_no, claim.pos.index), claim.clm01))
+        claim_fact = self._facts.claim(claim, path, file_no)
+        self.claims.append(claim_fact)
+        if self.keep_digests:
+            self.claim_digests.append(claim_digest(claim))
         match = self.profile.match
+        make = self._facts.line
         for line in claim.lines:
             entry = match(line.code, line.modifier_set, line.dos_from) if line.dos_from else None
             if entry is None and not self.keep_all_lines:
                 continue
-            self.lines.append(line_fact(line, entry.group if entry else None, path, file_no))
+            self.lines.append(make(line, entry.group if entry else None, claim_fact))
 
     def add_response(self, response) -> None:
         self.responses.append(response)
 
+    # -- -j: what a worker's batch adds to the parent's ----------------------------------
+    def empty_like(self) -> "Batch":
+        """A new, empty batch with the same settings (a worker's, for one file)."""
+        return Batch(self.profile, keep_all_lines=self.keep_all_lines,
+                     keep_digests=self.keep_digests)
+
+    MERGED = ("lines", "claims", "claim_digests", "responses", "requests")
+
+    def contribution(self) -> dict:
+        """What checking some files added (picklable), for ``merge`` in another process."""
+        return {name: getattr(self, name) for name in self.MERGED}
+
+    def merge(self, part: dict) -> None:
+        """Add a worker's ``contribution``; parts are merged in file order."""
+        for name, value in part.items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+            else:
+                getattr(self, name).extend(value)
+
     def resolve_frequencies(self) -> None:
         """Mark lines of superseded (by a 7) and voided (by an 8, and the 8 itself) claims."""
         latest: dict = {}
-        dead: dict = {}
-        for key, freq, order, _ in sorted(self.claims, key=lambda c: c[2]):
+        dead: dict = {}  # ClaimFact -> status
+        for claim in sorted(self.claims, key=lambda c: c.order):
+            key, freq = claim.claim_key, claim.frequency
             if freq in ("7", "8"):
                 for earlier in latest.pop(key, []):
                     dead[earlier] = "superseded" if freq == "7" else "void"
             if freq == "8":
-                dead[(key, order)] = "void"
+                dead[claim] = "void"
             else:
-                latest.setdefault(key, []).append((key, order))
+                latest.setdefault(key, []).append(claim)
         if not dead:
             return
         for fact in self.lines:
-            claim_order = self._claim_order(fact)
-            state = dead.get((fact.claim_key, claim_order))
+            state = dead.get(fact.claim)
             if state:
                 fact.status = state
-
-    def _claim_order(self, fact):
-        # the claim that holds a line is the last CLM at or before the line
-        if not hasattr(self, "_claim_index"):
-            index: dict = {}
-            for key, _, order, _ in self.claims:
-                index.setdefault((key, order[0]), []).append(order)
-            self._claim_index = index
-        orders = self._claim_index.get((fact.claim_key, fact.order[0]), [])
-        best = None
-        for order in orders:
-            if order <= fact.order and (best is None or order > best):
-                best = order
-        return best
 
     def counted_lines(self) -> list[LineFact]:
         """History first (never reported), then active batch lines in DOS order."""

@@ -98,7 +98,9 @@ class Context:
         self.profile = profile
         self.options = options
         self.rules = rules
-        self.batch = Batch(profile, keep_all_lines=bool(options.roster))
+        # claim digests serve the ledger only (a recorded twin is left out of history)
+        self.batch = Batch(profile, keep_all_lines=bool(options.roster),
+                           keep_digests=bool(options.ledger))
         self.roster = None
         self.ledger = None
         self.path = ""
@@ -180,6 +182,7 @@ class Linter:
     def __init__(self, options: Options | None = None, profile=None):
         from .profiles import ProfileError, load_profile
         self.options = options or Options()
+        self.profile_given = profile is not None  # -j: workers load the same profile
         try:
             self.profile = profile or load_profile(self.options.profile)
         except ProfileError as exc:
@@ -200,18 +203,33 @@ class Linter:
         self.findings: list[Finding] = []
 
     def run(self, paths) -> Result:
+        from . import progress as progress_bar
         files = expand_paths(paths, self.options.extensions)
         self._attach_history()
-        for file_no, path in enumerate(files):
-            stream = open_input(path)
-            try:
-                self.lint_stream(stream, path, file_no)
-            except OSError as exc:
-                raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
-            finally:
-                if stream is not sys.stdin.buffer:
-                    stream.close()
-        return self.finish()
+        progress = progress_bar.for_files(files)  # None unless stderr is a terminal
+        try:
+            if self.options.jobs > 1:
+                from . import parallel
+                if parallel.can_run(self, files):
+                    parallel.lint_files(self, files, progress)
+                    return self.finish()
+            for file_no, path in enumerate(files):
+                stream = open_input(path)
+                try:
+                    self.lint_stream(stream if progress is None or path == "-"
+                                     else progress_bar.CountingStream(stream, progress),
+                                     path, file_no)
+                except OSError as exc:
+                    raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
+                finally:
+                    if stream is not sys.stdin.buffer:
+                        stream.close()
+                if progress is not None:
+                    progress.file_done()
+            return self.finish()
+        finally:
+            if progress is not None:
+                progress.close()
 
     def _attach_history(self):
         """Load the ledger's history and the roster into the context (when given)."""
@@ -242,6 +260,12 @@ class Linter:
                     continue  # a void claim's lines get no billing findings
                 findings.extend(rule.check_claim(claim, ctx))
             batch.add_claim(claim, path, file_no)
+            if not summary.claims % 2000:
+                # A claim and its lines refer to each other: with the collector off in the
+                # hot loop, finished claims would pile up. Collecting the young objects
+                # now and then keeps memory flat at little cost (each object is looked
+                # at once, then it is old).
+                gc.collect(1)
 
         def on_tar(event):
             purpose = event.tx.purpose
@@ -266,22 +290,30 @@ class Linter:
             return Tar278Builder(tx, on_tar, report)
 
         tracker = EnvelopeTracker(report, open_transaction)
-        segment_rules = self.segment_rules
-        feed = tracker.feed
+        extend = findings.extend
+
+        def segment_hook(rules):
+            checks = tuple(rule.check_segment for rule in rules)
+
+            def run_checks(seg, handler):
+                for check in checks:
+                    found = check(seg, handler, ctx)
+                    if found:  # the usual empty tuple costs no extend
+                        extend(found)
+            return run_checks
+
+        after = {tag: segment_hook(rules) for tag, rules in self.segment_rules.items()} or None
+        ig = None
+        if self.options.ig:  # --ig: pyx12's 837P implementation-guide pass (edi_lint/ig.py)
+            from .ig import IgPass
+            ig = IgPass(report, reader, self.options.show_phi)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
-            if segment_rules:
-                for seg in reader:
-                    feed(seg)
-                    rules = segment_rules.get(seg.tag)
-                    if rules:
-                        for rule in rules:
-                            findings.extend(rule.check_segment(seg, tracker.handler, ctx))
-            else:
-                for seg in reader:
-                    feed(seg)
+            tracker.run(reader if ig is None else ig.watch(reader), after)
             tracker.finish()
+            if ig is not None:
+                ig.finish()
         finally:
             if gc_was_enabled:
                 gc.enable()

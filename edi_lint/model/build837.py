@@ -25,6 +25,33 @@ NM1_LOOPS = {
 HL_LEVELS = {"20": "2000A", "22": "2000B", "23": "2000C"}
 HL_PARENT = {"20": (None,), "22": ("20",), "23": ("22",)}
 
+# X104: the segment ids each region may hold (005010X222A1). HL, LX and SV1 are allowed
+# everywhere: their misplacement is S001-S003, S011 and S012.
+_ANY = ("HL", "LX", "SV1")
+_PARTY = ("NM1", "N3", "N4", "REF", "PER", "PRV")
+ALLOWED = {region: frozenset(_ANY + _PARTY + tuple(extra.split())) for region, extra in {
+    "header": "BHT",
+    "2000A": "CUR",
+    "2000B": "SBR PAT DMG CLM",
+    "2000C": "PAT DMG CLM",
+    "2300": "CLM DTP PWK CN1 AMT K3 NTE CR1 CR2 CRC HI HCP SBR",
+    "2320": "CLM SBR CAS AMT OI MOA DTP",
+    "2400": "CLM SV5 PWK CR1 CR3 CRC DTP QTY MEA CN1 AMT K3 NTE PS1 HCP LIN CTP SVD CAS LQ FRM",
+}.items()}
+ALLOWED["header"] = ALLOWED["header"] - {"N3", "N4", "REF", "PRV"}
+KNOWN = frozenset().union(*ALLOWED.values())
+REGION_NAMES = {"header": "the header (before the first HL)", "2000A": "2000A billing provider",
+                "2000B": "2000B subscriber", "2000C": "2000C patient", "2300": "2300 claim",
+                "2320": "2320 other subscriber", "2400": "2400 service line"}
+# X105: loops every 837P transaction set needs at least once.
+REQUIRED_LOOPS = (("BHT", "BHT (beginning of hierarchical transaction)"),
+                  ("1000A", "1000A submitter (NM1*41)"), ("1000B", "1000B receiver (NM1*40)"),
+                  ("2000A", "2000A billing provider (HL level 20)"),
+                  ("2010AA", "2010AA billing provider name (NM1*85)"),
+                  ("2000B", "2000B subscriber (HL level 22)"),
+                  ("2010BA", "2010BA subscriber name (NM1*IL)"),
+                  ("2010BB", "2010BB payer name (NM1*PR)"))
+
 
 class Claim837Builder:
     """Turns one 837P transaction set's segments into Claim objects."""
@@ -46,15 +73,34 @@ class Claim837Builder:
         self.other: OtherPayer | None = None
         self.claims = 0
         self.lx_expected = 1
+        self.seen: set[str] = set()  # loop ids met (X105)
 
     # -- dispatch ------------------------------------------------------------
     def segment(self, seg):
-        handler = _HANDLERS.get(seg.tag)
+        tag = seg.tag
+        if tag not in ALLOWED[self.region]:
+            self._misplaced(seg)
+        handler = _HANDLERS.get(tag)
         if handler is not None:
             handler(self, seg)
 
     def finish(self, seg, complete):
         self._close_claim()
+        if complete:
+            missing = [name for loop, name in REQUIRED_LOOPS if loop not in self.seen]
+            if missing:
+                self.report("X105", f"the transaction set has no {'; no '.join(missing)}", seg)
+
+    def _misplaced(self, seg):
+        tag = seg.tag
+        if tag in KNOWN:
+            message = f"{tag} cannot appear in {REGION_NAMES[self.region]} of an 837P"
+        else:
+            message = f"{tag} is not a segment of the 837P (005010X222A1)"
+        self.report("X104", message, seg, loop=self.loop, claim=self.claim)
+
+    def _bht(self, seg):
+        self.seen.add("BHT")
 
     # -- hierarchy -------------------------------------------------------------
     def _hl(self, seg):
@@ -62,6 +108,7 @@ class Claim837Builder:
         hl_id, parent, level = seg.get(1), seg.get(2), seg.get(3)
         loop = HL_LEVELS.get(level, "2000?")
         self.loop = self.region = loop if loop != "2000?" else self.region
+        self.seen.add(loop)
         if hl_id != str(self.hl_expected):
             self.report("S001", f"HL01 is {hl_id!r}; expected {self.hl_expected} (HL ids run 1, 2,"
                         " 3... in order)", seg, loop=loop)
@@ -85,6 +132,7 @@ class Claim837Builder:
         loops = NM1_LOOPS.get(self.region)
         loop = loops.get(seg.get(1), self.loop) if loops else self.loop
         self.loop = loop
+        self.seen.add(loop)
         if loop == "2010AA" and seg.get(8) == "XX":
             self.billing_npi = seg.get(9)
         elif loop == "2010BA":
@@ -213,6 +261,7 @@ def _int(raw):
 
 
 _HANDLERS = {
+    "BHT": Claim837Builder._bht,
     "HL": Claim837Builder._hl,
     "NM1": Claim837Builder._nm1,
     "SBR": Claim837Builder._sbr,

@@ -3,42 +3,154 @@
 Facts hold what the limits need (member, group, dates, units, money) and where
 to point a finding; never parsed segments. The ledger stores and returns the
 same facts for history (``loc`` None, never reported).
+
+A batch of 100 MB holds some 400,000 lines, so a fact is small: what lines bill
+in common (code, modifiers, group, units, charge) is one shared ``LineKind``,
+what the lines of a claim share (member, NPI, CLM01, frequency, file) one
+``ClaimFact``, dates and authorization tuples are shared objects, and where a
+line sits (its SV1 and DTP*472: index, line, column, offset, length) is one
+packed integer, unpacked into a ``FactLocation`` only when a rule asks for
+``loc``. The segment text of a finding is read back from the file then (only
+findings need it); lines read from stdin keep theirs. The attributes are the
+same as a plain record's: ``fact.code``, ``fact.member``, ``fact.order``...
 """
 from __future__ import annotations
+
+from .common import Pos
+
+
+class LineKind:
+    """What a line bills; shared by every line of the batch billing the same."""
+
+    __slots__ = ("code", "modifier_set", "label", "group", "unit_basis", "units", "charge_cents")
+
+    def __init__(self, code, modifier_set, label, group, unit_basis, units, charge_cents):
+        self.code = code
+        self.modifier_set = modifier_set
+        self.label = label  # "G9012-U2" as billed
+        self.group = group  # profile group name, or None when the profile does not know it
+        self.unit_basis = unit_basis
+        self.units = units
+        self.charge_cents = charge_cents
+
+    def __reduce__(self):
+        return (LineKind, (self.code, self.modifier_set, self.label, self.group, self.unit_basis,
+                           self.units, self.charge_cents))
+
+
+class ClaimFact:
+    """One claim of the batch, shared by its line facts.
+
+    Iterates as the tuple ``(claim_key, frequency, order, claim_id)`` that
+    ``Batch.claims`` documents, so ``key, freq, order, clm01 = claim`` works.
+    """
+
+    __slots__ = ("member", "npi", "claim_id", "frequency", "file_no", "index", "path")
+
+    def __init__(self, member, npi, claim_id, frequency, file_no, index, path):
+        self.member = member
+        self.npi = npi
+        self.claim_id = claim_id
+        self.frequency = frequency
+        self.file_no = file_no
+        self.index = index  # segment index of the CLM (None for ledger lines)
+        self.path = path
+
+    @property
+    def claim_key(self):
+        """(billing NPI, CLM01)."""
+        return (self.npi, self.claim_id)
+
+    @property
+    def order(self):
+        """(file number, CLM segment index)."""
+        return (self.file_no, self.index)
+
+    def __iter__(self):
+        return iter((self.claim_key, self.frequency, self.order, self.claim_id))
+
+    def __reduce__(self):
+        return (ClaimFact, (self.member, self.npi, self.claim_id, self.frequency, self.file_no,
+                            self.index, self.path))
+
+
+def _kind_field(name):
+    def get(self):
+        return getattr(self.kind, name)
+
+    def set(self, value):  # copy on write: the kind is shared
+        k = self.kind
+        values = {f: getattr(k, f) for f in LineKind.__slots__}
+        values[name] = value
+        self.kind = LineKind(**values)
+    return property(get, set)
 
 
 class LineFact:
     """One billed service line, from the batch or from the ledger."""
 
-    __slots__ = ("member", "code", "modifier_set", "label", "group", "dos_from", "dos_to",
-                 "units", "charge_cents", "unit_basis", "claim_key", "claim_id", "frequency",
-                 "order", "authorizations", "loc", "status", "service_line")
+    __slots__ = ("kind", "claim", "dos_from", "dos_to", "authorizations", "where", "status",
+                 "service_line")
 
     def __init__(self, member, code, modifier_set, label, group, dos_from, dos_to, units,
                  charge_cents, unit_basis, claim_key, claim_id, frequency, order, authorizations,
                  loc=None, service_line=None):
-        self.member = member
-        self.code = code
-        self.modifier_set = modifier_set
-        self.label = label  # "G9012-U2" as billed
-        self.group = group  # profile group name, or None when the profile does not know it
+        npi = claim_key[0] if isinstance(claim_key, tuple) and len(claim_key) == 2 else None
+        self.kind = LineKind(code, modifier_set, label, group, unit_basis, units, charge_cents)
+        claim = ClaimFact(member, npi, claim_id, frequency, order[0], None,
+                          loc.path if loc is not None else None)
+        self.claim = claim if claim.claim_key == claim_key else _KeyedClaim(claim, claim_key)
         self.dos_from = dos_from
         self.dos_to = dos_to
-        self.units = units
-        self.charge_cents = charge_cents
-        self.unit_basis = unit_basis
-        self.claim_key = claim_key  # (billing NPI, CLM01)
-        self.claim_id = claim_id
-        self.frequency = frequency
-        self.order = order  # (file number, segment index); history: (-1, n)
         self.authorizations = authorizations  # tuple of REF*G1 numbers (line, else claim)
-        self.loc = loc  # FactLocation for batch lines; None for ledger history
+        self.where = (order, loc)  # batch lines built by ``FactMaker``: a packed int
         self.status = "active"  # active | superseded | void
         self.service_line = service_line
 
+    code = _kind_field("code")
+    modifier_set = _kind_field("modifier_set")
+    label = _kind_field("label")
+    group = _kind_field("group")
+    unit_basis = _kind_field("unit_basis")
+    units = _kind_field("units")
+    charge_cents = _kind_field("charge_cents")
+
+    @property
+    def member(self):
+        return self.claim.member
+
+    @property
+    def claim_key(self):
+        """(billing NPI, CLM01)."""
+        return self.claim.claim_key
+
+    @property
+    def claim_id(self):
+        return self.claim.claim_id
+
+    @property
+    def frequency(self):
+        return self.claim.frequency
+
+    @property
+    def order(self):
+        """(file number, segment index); history: (-1, n)."""
+        where = self.where
+        if type(where) is int:
+            return (self.claim.file_no, (where >> (2 * _S + 4)) & _WMAX)
+        return where[0]
+
+    @property
+    def loc(self):
+        """Where findings point (``FactLocation``); None for ledger history."""
+        where = self.where
+        if type(where) is int:
+            return PackedLocation(self, where)
+        return where[1]
+
     @property
     def from_ledger(self) -> bool:
-        return self.loc is None
+        return type(self.where) is not int and self.where[1] is None
 
     @property
     def counts(self) -> bool:
@@ -55,6 +167,41 @@ class LineFact:
         """Batch order: DOS, then file order, then segment order."""
         return (self.dos_from, self.order)
 
+    def __reduce__(self):  # compact and fast for ``-j`` (shared kinds and claims pickle once)
+        return (_rebuild, (self.kind, self.claim, self.dos_from, self.dos_to, self.authorizations,
+                           self.where, self.status, self.service_line))
+
+    def __repr__(self):
+        return (f"LineFact({self.label} {self.dos_from} claim {self.claim_id}"
+                f" line {self.service_line} {self.status})")
+
+
+def _rebuild(kind, claim, dos_from, dos_to, authorizations, where, status, service_line):
+    fact = LineFact.__new__(LineFact)
+    fact.kind, fact.claim, fact.dos_from, fact.dos_to = kind, claim, dos_from, dos_to
+    fact.authorizations, fact.where, fact.status = authorizations, where, status
+    fact.service_line = service_line
+    return fact
+
+
+class _KeyedClaim(ClaimFact):
+    """A hand-made fact whose claim_key is not (NPI, CLM01) (tests, history)."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, claim, key):
+        super().__init__(claim.member, claim.npi, claim.claim_id, claim.frequency, claim.file_no,
+                         claim.index, claim.path)
+        self._key = key
+
+    @property
+    def claim_key(self):
+        return self._key
+
+    def __reduce__(self):
+        return (_KeyedClaim, (ClaimFact(self.member, self.npi, self.claim_id, self.frequency,
+                                        self.file_no, self.index, self.path), self._key))
+
 
 class FactLocation:
     """Where a batch line's findings point (its SV1 and DTP*472)."""
@@ -69,13 +216,136 @@ class FactLocation:
         self.service_line = service_line
 
 
+# -- packed locations -------------------------------------------------------------------
+# One int, low bits first: SV1 text length, DTP text length (22 bits each), the two
+# (segment id, loop) numbers (2 bits each), SV1 index, line, column (32 bits each), DTP
+# minus SV1 index, line, column, offset (16 bits each), then the SV1 offset on top: about
+# 56 bytes. A position that does not fit keeps its ``Pos`` objects instead.
+_TAG_NO = {("SV1", "2400"): 0, ("DTP", "2400"): 1, ("LX", "2400"): 2, ("CLM", "2300"): 3}
+_TAGS = sorted(_TAG_NO, key=_TAG_NO.get)
+_W, _D, _S = 32, 16, 22  # widths: positions, DTP deltas, text lengths
+_WMAX, _DMAX, _SMAX = (1 << _W) - 1, (1 << _D) - 1, (1 << _S) - 1
+
+
+def pack_location(sv1, dtp) -> int | None:
+    """The SV1 and DTP positions as one int, or None when they do not fit."""
+    i1, l1, c1, o1, s1, p1, t1 = sv1
+    i2, l2, c2, o2, s2, p2, t2 = dtp
+    a, b = _TAG_NO.get((s1, p1)), _TAG_NO.get((s2, p2))
+    n1, n2 = len(t1), len(t2)
+    di, dl, dc, do = i2 - i1, l2 - l1, c2 - c1, o2 - o1
+    if a is None or b is None or n1 > _SMAX or n2 > _SMAX or (i1 | l1 | c1) > _WMAX \
+            or min(di, dl, dc, do) < 0 or (di | dl | dc | do) > _DMAX:
+        return None
+    deltas = ((do << _D | dc) << _D | dl) << _D | di
+    head = ((c1 << _W | l1) << _W | i1) << 4 | b << 2 | a
+    return (((o1 << 4 * _D | deltas) << (3 * _W + 4) | head) << _S | n2) << _S | n1
+
+
+def _unpack(bits, which, path):
+    n1, bits = bits & _SMAX, bits >> _S
+    n2, bits = bits & _SMAX, bits >> _S
+    a, b, bits = bits & 3, (bits >> 2) & 3, bits >> 4
+    i1, l1, c1, bits = bits & _WMAX, (bits >> _W) & _WMAX, (bits >> 2 * _W) & _WMAX, bits >> 3 * _W
+    di, dl, dc, do = (bits & _DMAX, (bits >> _D) & _DMAX, (bits >> 2 * _D) & _DMAX,
+                      (bits >> 3 * _D) & _DMAX)
+    o1 = bits >> 4 * _D
+    if which == 0:
+        segment_id, loop = _TAGS[a]
+        return Pos(i1, l1, c1, o1, segment_id, loop, segment_text(path, o1, n1))
+    segment_id, loop = _TAGS[b]
+    return Pos(i1 + di, l1 + dl, c1 + dc, o1 + do, segment_id, loop,
+               segment_text(path, o1 + do, n2))
+
+
+def segment_text(path, offset, length) -> str:
+    """A segment's text read back from its file ('' when it cannot be)."""
+    if not path or path == "-" or length <= 0:
+        return ""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            return fh.read(length).decode("latin-1")
+    except OSError:
+        return ""
+
+
+class PackedLocation:
+    """The ``FactLocation`` of a batch line, unpacked on demand."""
+
+    __slots__ = ("_fact", "_bits")
+
+    def __init__(self, fact, bits):
+        self._fact = fact
+        self._bits = bits
+
+    @property
+    def path(self):
+        return self._fact.claim.path
+
+    @property
+    def claim_id(self):
+        return self._fact.claim.claim_id
+
+    @property
+    def service_line(self):
+        return self._fact.service_line
+
+    @property
+    def sv1(self):
+        return _unpack(self._bits, 0, self.path)
+
+    @property
+    def dtp(self):
+        return _unpack(self._bits, 1, self.path)
+
+
+# -- making batch facts -------------------------------------------------------------------
+
+class FactMaker:
+    """Builds the facts of a batch's lines, sharing every value that repeats."""
+
+    def __init__(self):
+        self.kinds: dict = {}
+        self.shared: dict = {}  # dates, members, authorization tuples: one object per value
+
+    def claim(self, claim, path, file_no) -> ClaimFact:
+        share = self.shared.setdefault
+        member = claim.member
+        return ClaimFact(share(member, member) if member is not None else None,
+                         claim.billing_npi, claim.clm01, claim.frequency, file_no, claim.pos.index,
+                         path)
+
+    def line(self, line, group, claim_fact) -> LineFact:
+        """The fact of one batch service line of ``claim_fact``'s claim."""
+        share = self.shared.setdefault
+        mods = line.modifiers
+        key = (line.code, mods, group, line.unit_basis, line.units, line.charge_cents)
+        kind = self.kinds.get(key)
+        if kind is None:
+            kind = self.kinds[key] = LineKind(line.code, line.modifier_set, line.label, group,
+                                              line.unit_basis, line.units, line.charge_cents)
+        where = line.where
+        dtp = line.dtp_pos or where
+        bits = None if claim_fact.path == "-" else pack_location(where, dtp)
+        fact = LineFact.__new__(LineFact)
+        fact.kind = kind
+        fact.claim = claim_fact
+        d = line.dos_from
+        fact.dos_from = share(d, d) if d is not None else None
+        d = line.dos_to
+        fact.dos_to = share(d, d) if d is not None else None
+        auth = tuple(line.authorizations)
+        fact.authorizations = share(auth, auth)
+        fact.where = bits if bits is not None else (
+            (claim_fact.file_no, where.index),
+            FactLocation(claim_fact.path, where, dtp, claim_fact.claim_id, line.number))
+        fact.status = "active"
+        fact.service_line = line.number
+        return fact
+
+
 def line_fact(line, group, path, file_no) -> LineFact:
-    """The fact of one batch service line."""
-    claim = line.claim
-    where = line.where
-    loc = FactLocation(path, where, line.dtp_pos or where, claim.clm01, line.number)
-    return LineFact(
-        claim.member, line.code, line.modifier_set, line.label, group, line.dos_from, line.dos_to,
-        line.units, line.charge_cents, line.unit_basis, (claim.billing_npi, claim.clm01),
-        claim.clm01, claim.frequency, (file_no, where.index), tuple(line.authorizations), loc,
-        line.number)
+    """The fact of one batch service line (unshared; ``FactMaker`` shares values)."""
+    maker = FactMaker()
+    return maker.line(line, group, maker.claim(line.claim, path, file_no))

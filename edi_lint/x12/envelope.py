@@ -27,6 +27,7 @@ class EnvelopeTracker:
         self.handler = None
         self.last = None
         self.transactions = 0
+        self._isa_version_checked = None  # the ISA whose ISA12 was checked (X107)
 
     def feed(self, seg) -> None:
         self.last = seg
@@ -43,6 +44,41 @@ class EnvelopeTracker:
             self.report("X011", f"{tag} segment outside an interchange (no open ISA)", seg)
         else:
             self.report("X011", f"{tag} segment outside a transaction set (no open ST)", seg)
+
+    def run(self, segments, after=None) -> None:
+        """``feed`` every segment, with the transaction-set body inlined (the hot loop).
+
+        Same effect as ``for seg in segments: feed(seg)``: a segment inside ST..SE is
+        counted and handed to the handler; every other one goes through ``feed``.
+        ``after`` maps segment ids to ``hook(seg, handler)``, called once the segment
+        was fed (the engine's segment rules).
+        """
+        envelope = _ENVELOPE
+        count = self.seg_count
+        st_open = self.st is not None
+        handler = self.handler
+        segment = handler.segment if handler is not None else None
+        seg = None
+        for seg in segments:
+            tag = seg.tag
+            if st_open and tag not in envelope:
+                count += 1
+                if segment is not None:
+                    segment(seg)
+            else:
+                self.seg_count = count
+                self.feed(seg)
+                count = self.seg_count
+                st_open = self.st is not None
+                handler = self.handler
+                segment = handler.segment if handler is not None else None
+            if after is not None:
+                hook = after.get(tag)
+                if hook is not None:
+                    hook(seg, handler)
+        self.seg_count = count
+        if seg is not None:
+            self.last = seg
 
     # -- interchange ---------------------------------------------------------
     def _ISA(self, seg):
@@ -110,6 +146,12 @@ class EnvelopeTracker:
             return
         if note:
             self.report("X041", f"837 version {note}: read as 837P 005010X222A1", seg)
+        isa = self.isa
+        if isa is not None and isa is not self._isa_version_checked:
+            self._isa_version_checked = isa
+            if isa.get(12) != "00501":
+                self.report("X107", f"ISA12 is {isa.get(12)[:10]!r}, not 00501, in an interchange"
+                            f" holding {kind} 005010 transaction sets", isa)
         self.handler = self.open_transaction(kind, version, seg, self.gs)
 
     def _SE(self, seg):

@@ -70,12 +70,19 @@ class SegmentReader:
             first, base = first[3:], 3
         text = first.decode("latin-1")
         eof = not first
+        while not eof and not text.strip(WHITESPACE):  # blank so far: is there more?
+            more = self._read()
+            eof = not more
+            text += more
         if not text.strip(WHITESPACE):
             self._problem("X001", "file is empty: no X12 data", 1, 1, 0)
             return
+        origin = base
         line, line_start = 1, base
         pos = 0
         index = 0
+        junk = None  # (line, col, offset) of the first non-blank character before the ISA
+        skipped = 0  # characters dropped before the ISA while looking for it
         # Find the first ISA; anything before it is reported, then skipped.
         while True:
             start = _find_isa(text, pos)
@@ -86,21 +93,24 @@ class SegmentReader:
                 eof = True
                 continue
             keep = max(0, len(text) - 3)
+            if junk is None:
+                junk = _first_text(text, pos, keep, line, line_start, base)
             line += text.count("\n", pos, keep)
             nl = text.rfind("\n", pos, keep)
             if nl >= 0:
                 line_start = base + nl + 1
+            skipped += keep - pos
             base += keep
             text = text[keep:] + more
             pos = 0
         if start < 0:
-            self._problem("X001", "no ISA segment found: not an X12 interchange", 1, 1, base)
+            self._problem("X001", "no ISA segment found: not an X12 interchange", 1, 1, origin)
             return
-        if text[pos:start].strip(WHITESPACE):
-            lead = len(text[pos:start]) - len(text[pos:start].lstrip(WHITESPACE))
-            nl_line = line + text.count("\n", pos, pos + lead)
-            self._problem("X002", f"{start - pos} characters of text before the ISA segment; skipped",
-                          nl_line, 1, base + pos + lead)
+        if junk is None:
+            junk = _first_text(text, pos, start, line, line_start, base)
+        if junk is not None:
+            self._problem("X002", f"{skipped + start - pos} characters of text before the ISA"
+                          " segment; skipped", *junk)
         line += text.count("\n", pos, start)
         nl = text.rfind("\n", pos, start)
         if nl >= 0:
@@ -142,7 +152,35 @@ class SegmentReader:
                 cut = text.rfind(term, pos)
             if cut < 0:
                 cut = len(text)
-            parts = text[pos:cut].split(term)
+            # -- fast path: a chunk of plain segments, one layout throughout --
+            fast = None if term_is_break else _plain_chunk(text, pos, cut, term, ws, index)
+            if fast is not None and fast[1] and fast[0] == pos and base + pos != line_start:
+                fast = None  # the first segment does not start its line: general loop
+            if fast is not None:
+                start, nl, parts = fast
+                if start > pos:  # the newline after the previous chunk's last terminator
+                    line += 1
+                    line_start = base + start
+                off = base + start
+                step = len(nl) + 1
+                if nl:  # one segment a line: column 1
+                    for part in parts:
+                        index += 1
+                        els = part.split(sep)
+                        yield Segment(els[0], els, index, line, 1, off, part)
+                        line += 1
+                        off += len(part) + step
+                    line -= 1
+                    line_start = off - len(parts[-1]) - step
+                else:
+                    for part in parts:
+                        index += 1
+                        els = part.split(sep)
+                        yield Segment(els[0], els, index, line, off - line_start + 1, off, part)
+                        off += len(part) + step
+                parts = ()
+            else:
+                parts = text[pos:cut].split(term)
             p = pos
             restart = None
             for part in parts:
@@ -152,7 +190,8 @@ class SegmentReader:
                 if lead:
                     nls = part.count("\n", 0, lead)
                     if skip_lf and part[0] == "\n":
-                        nls -= 1
+                        nls -= 1  # the LF of the CR LF that ended the previous segment
+                        line_start = base + p + 1
                     if nls:
                         line += nls
                         line_start = base + p + part.rfind("\n", 0, lead) + 1
@@ -162,7 +201,8 @@ class SegmentReader:
                     off = base + p + lead
                     end = seg.find(sep)
                     tag = seg if end < 0 else seg[:end]
-                    if tag == "ISA" and index > 1:
+                    if index > 1 and seg.startswith("ISA") and (tag == "ISA" or _isa_at(seg)):
+                        tag = "ISA"  # also an ISA whose element separator is another one
                         again = read_isa(text, p + lead)
                         if again.delimiters != delims:
                             index -= 1
@@ -200,9 +240,50 @@ class SegmentReader:
             if not more:
                 eof = True
             text = rest + more
+            while not eof and not text.strip(ws):  # only blanks so far: read on
+                more = self._read()
+                eof = not more
+                text += more
             if not text.strip(ws):
                 break
         self.segment_count = index
+
+
+def _plain_chunk(text: str, pos: int, cut: int, term: str, ws: str, index: int):
+    """Split ``text[pos:cut]`` at once when every segment in it is plain.
+
+    Plain: each terminator is followed by the same newline ('', LF or CR LF), no
+    segment is empty or has whitespace around it or a line break inside, and no
+    ISA follows the first segment. Returns (start, newline, parts) or None, in
+    which case the general loop reads the chunk (same results, segment by segment).
+    A few scans of the chunk in C replace a strip and a count per segment.
+    """
+    first = text.find(term, pos, cut)
+    if first < 0:
+        nl = ""
+    elif text.startswith("\r\n", first + 1) and "\r" in ws and "\n" in ws:
+        nl = "\r\n"
+    elif text.startswith("\n", first + 1) and "\n" in ws:
+        nl = "\n"
+    else:
+        nl = ""
+    start = pos + len(nl) if nl and text.startswith(nl, pos) else pos
+    body = text[start:cut]
+    if not body or (index and body.startswith("ISA")):
+        return None
+    glue = term + nl
+    parts = body.split(glue)
+    k = len(parts) - 1
+    if (k and body.count(term) != k) or body.count("\n") != k * nl.count("\n") \
+            or "" in parts or (glue + "ISA") in body:
+        return None
+    for w in ws:
+        if w in body and (body[0] == w or body[-1] == w or (w + term) in body
+                          or (glue + w) in body):
+            return None
+    if "\r" in ws and body.count("\r") != k * nl.count("\r"):
+        return None
+    return start, nl, parts
 
 
 def _find_isa(text: str, pos: int) -> int:
@@ -215,3 +296,23 @@ def _find_isa(text: str, pos: int) -> int:
         if not c.isalnum() and c not in WHITESPACE:
             return i
         pos = i + 1
+
+
+def _isa_at(seg: str) -> bool:
+    """True when ``seg`` is an ISA written with another element separator than the current."""
+    return len(seg) > 3 and not seg[3].isalnum() and seg[3] not in WHITESPACE
+
+
+def _first_text(text, pos, end, line, line_start, base):
+    """(line, col, offset) of the first non-blank character of text[pos:end], or None."""
+    chunk = text[pos:end]
+    rest = chunk.lstrip(WHITESPACE)
+    if not rest:
+        return None
+    lead = len(chunk) - len(rest)
+    nl = text.rfind("\n", pos, pos + lead)
+    if nl >= 0:
+        line += text.count("\n", pos, pos + lead)
+        line_start = base + nl + 1
+    off = base + pos + lead
+    return line, off - line_start + 1, off

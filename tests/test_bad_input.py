@@ -1,0 +1,231 @@
+"""Bad input never escapes as a traceback, and every finding points inside the file.
+
+A hypothesis fuzz (random bytes, and random edits of a valid file) and deterministic
+mutations of corpus files, fixtures and built files (flipped bytes, truncation, dropped
+and duplicated slices, shuffled segments, swapped delimiters, garbage, a 2 MB element,
+NUL and non-UTF-8 bytes, empty segments) go through the in-process engine; a sample of
+them goes through the real CLI (exit 0 or 1, valid JSON, nothing on stderr). Named
+cases each get their named finding at the right position.
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edi_lint.engine import Linter, Options
+from edi_lint.profiles import load_profile
+from edi_lint.testing import x12build as xb
+from structhelp import CORPUS, FIXTURES, lint, where
+
+PROFILE = load_profile(None)
+CLAIMS = [xb.Claim("C1", [xb.Line("G9008", ["U1"], charge="400.00"),
+                          xb.Line("99213", ["25"], charge="100.00")], member="M1"),
+          xb.Claim("C2", [xb.Line("H0043", ["U6"], charge="75.00")], member="M2", patient="P2")]
+VALID = xb.build_837(CLAIMS).encode("latin-1")
+TAR = xb.build_278_request(member="M1", lines=[xb.TarLine("G9008", ["U1"])]).encode("latin-1")
+
+
+def check(data: bytes, **options) -> dict:
+    """Lint ``data`` in-process; assert the invariants; return the JSON contract."""
+    linter = Linter(Options(**options), profile=PROFILE)
+    linter.lint_stream(io.BytesIO(data), "f.x12", 0)
+    result = linter.finish()
+    doc = json.loads(json.dumps(result.as_dict()))
+    lines = data.count(b"\n") + data.count(b"\r") + 1
+    for f in result.findings:
+        where_ = (f.rule, f.line, f.col, f.segment_index, f.offset)
+        assert 1 <= f.line <= lines, where_
+        assert f.col >= 1 and f.segment_index >= 0, where_
+        assert 0 <= f.offset <= len(data), where_
+        assert f.severity in ("error", "warning", "info")
+    return doc
+
+
+def _segments(data: bytes, term: bytes = b"~") -> list[bytes]:
+    return [s for s in data.split(term)]
+
+
+def mutations(data: bytes, seed: int):
+    """(name, mutated bytes) pairs, deterministic for a seed."""
+    rng = random.Random(seed)
+    n = len(data)
+    for k in range(4):
+        b = bytearray(data)
+        for _ in range(1 + k * 3):
+            i = rng.randrange(n)
+            b[i] ^= rng.randrange(1, 256)
+        yield f"flip{k}", bytes(b)
+    for k in range(3):
+        yield f"truncate{k}", data[:rng.randrange(n)]
+    i, j = sorted(rng.sample(range(n), 2))
+    yield "drop-slice", data[:i] + data[j:]
+    yield "duplicate-slice", data[:j] + data[i:j] + data[j:]
+    segs = _segments(data)
+    body = segs[3:-4]
+    rng.shuffle(body)
+    yield "shuffle-segments", b"~".join(segs[:3] + body + segs[-4:])
+    yield "swap-star-tilde", data.translate(bytes.maketrans(b"*~", b"~*"))
+    yield "swap-star-colon", data.translate(bytes.maketrans(b"*:", b":*"))
+    yield "garbage-front", bytes(rng.randrange(256) for _ in range(200)) + data
+    yield "garbage-middle", data[:n // 2] + bytes(rng.randrange(256) for _ in range(300)) \
+        + data[n // 2:]
+    yield "nul-bytes", data.replace(b"*", b"*\x00", 5)
+    yield "non-utf8", data.replace(b"N3*", b"N3*\xff\xfe\xc3(\x80", 3)
+    yield "empty-segments", data.replace(b"~", b"~~~", 10)
+    yield "only-terminators", b"~" * 500
+    yield "isa-only", data[:106]
+    yield "isa-cut", data[:50]
+
+
+def _sources():
+    out = [("built-837", VALID), ("built-278", TAR)]
+    out += [(p.name, p.read_bytes()) for p in sorted(FIXTURES.glob("**/*.x12"))][:6]
+    if CORPUS.exists():
+        out += [(p.name, p.read_bytes()) for p in sorted(CORPUS.glob("*/*.x12"))
+                if p.stat().st_size < 20_000]
+    return out
+
+
+SOURCES = _sources()
+
+
+@pytest.mark.parametrize("name,data", SOURCES, ids=[s[0] for s in SOURCES])
+def test_mutations_never_crash_and_stay_positioned(name, data):
+    for seed in (1, 2):
+        for what, mutated in mutations(data, seed):
+            try:
+                check(mutated)
+            except AssertionError as exc:
+                raise AssertionError(f"{name} / {what} / seed {seed}: {exc}") from None
+
+
+def test_a_2mb_element():
+    big = VALID.replace(b"NM1*IL*1*DOE", b"NM1*IL*1*" + b"A" * (2 << 20), 1)
+    doc = check(big)
+    assert doc["summary"]["claims"] == 2
+    assert doc["findings"]  # too long for the guide, said somewhere, and read on
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_fuzz_random_bytes(data):
+    check(data)
+    check(b"ISA" + data)
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.integers(0, 40),
+                          st.binary(max_size=12)), min_size=1, max_size=6))
+def test_fuzz_edits_of_a_valid_file(edits):
+    data = VALID
+    for at, cut, insert in edits:
+        at = min(at, len(data))
+        data = data[:at] + insert + data[at + cut:]
+    check(data)
+
+
+def test_ig_pass_on_mutations_never_crashes():
+    for what, mutated in list(mutations(VALID, 3))[:10]:
+        doc = check(mutated, ig=True)
+        assert doc["files"][0]["path"] == "f.x12", what
+
+
+# --------------------------------------------------------------------------- the real CLI
+
+def _cli(data: bytes, tmp_path, *args):
+    path = tmp_path / "bad.x12"
+    path.write_bytes(data)
+    out = subprocess.run([sys.executable, "-m", "edi_lint", "check", "--format", "json",
+                          *args, str(path)], capture_output=True)
+    assert out.returncode in (0, 1), out.stderr.decode(errors="replace")
+    assert b"Traceback" not in out.stderr and out.stderr == b""
+    return out.returncode, json.loads(out.stdout)
+
+
+def test_cli_on_broken_inputs(tmp_path):
+    samples = [b"", b"\xef\xbb\xbf", b"~~~~", b"ISA", b"hello\x00\xff", VALID[:300],
+               VALID.replace(b"~", b"~~", 50), dict(mutations(VALID, 7))["garbage-middle"],
+               dict(mutations(VALID, 7))["swap-star-tilde"]]
+    for data in samples:
+        code, doc = _cli(data, tmp_path)
+        assert set(doc) == {"tool", "files", "findings", "summary"}
+        assert code == (1 if doc["summary"]["error"] else 0)
+    code, doc = _cli(VALID[:700], tmp_path, "--ig")
+    assert code == 1
+
+
+# --------------------------------------------------------------------------- named cases
+
+def _only(doc, rule):
+    return [(f["line"], f["segment_index"], f["segment_id"]) for f in doc["findings"]
+            if f["rule"] == rule]
+
+
+def test_named_empty_file():
+    doc = check(b"")
+    assert [(f["rule"], f["line"], f["segment_index"]) for f in doc["findings"]] == [
+        ("X001", 1, 0)]
+
+
+def test_named_text_before_the_isa():
+    data = b"Batch of claims for June\nprinted by the clinic\n" + VALID
+    doc = check(data)
+    assert _only(doc, "X002") == [(1, 0, None)]
+    assert doc["summary"]["claims"] == 2 and _only(doc, "X025") == []
+
+
+def test_named_isa_of_the_wrong_length_is_read_leniently_and_said():
+    isa = VALID.split(b"~", 1)[0]
+    collapsed = isa.replace(b"          *", b" *").replace(b"SENDER         ", b"SENDER")
+    data = collapsed + VALID[len(isa):]
+    doc = check(data)
+    [f] = [f for f in doc["findings"] if f["rule"] == "X003"]
+    assert (f["line"], f["segment_index"], f["segment_id"]) == (1, 1, "ISA")
+    assert "read leniently" in f["message"] and f"{len(collapsed) + 1} characters" in f["message"]
+    assert doc["summary"]["claims"] == 2
+
+
+def test_named_component_separator_the_body_does_not_use():
+    data = xb.build_837(CLAIMS, delims=xb.Delims(component=">")).encode()
+    data = data.replace(b">~\nGS", b":~\nGS", 1)
+    doc = check(data)
+    index, line, _ = where(data, "CLM")
+    assert _only(doc, "X110") == [(line, index, "CLM")]
+
+
+def test_named_truncation_in_the_middle_of_a_claim():
+    data = VALID[:VALID.index(b"SV1*HC:99213")]
+    doc = check(data)
+    index, line, _ = where(data, "LX*2")
+    assert _only(doc, "X030") == [(line, index, "LX")]
+    assert doc["summary"]["claims"] == 1
+
+
+def test_named_second_isa_inside_a_file():
+    data = VALID[:VALID.index(b"SE*")] + VALID
+    doc = check(data)
+    index, line, _ = where(data, "ISA", 2)
+    assert _only(doc, "X030") == [(line, index, "ISA")] * 3  # no SE, no GE, no IEA
+    messages = sorted(f["message"] for f in doc["findings"] if f["rule"] == "X030")
+    assert messages == ["functional group '1' ends without GE",
+                        "interchange ends without IEA before the next ISA",
+                        "transaction set '0001' ends without SE"]
+    assert doc["summary"]["claims"] == 4
+
+
+def test_named_windows_1252_bytes_in_names():
+    data = VALID.replace(b"NM1*IL*1*DOE*JANE", b"NM1*IL*1*M\xdcLLER*REN\xc9E", 1)
+    doc = check(data)
+    index, line, _ = where(data, "NM1*IL")
+    assert _only(doc, "X111") == [(line, index, "NM1")]
+    [f] = [f for f in doc["findings"] if f["rule"] == "X111"]
+    assert "0xDC" in f["message"] and "LLER" not in f["message"]

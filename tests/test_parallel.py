@@ -1,0 +1,201 @@
+"""``-j N`` gives the findings of ``-j 1``, in the same order; the progress bar stays off stdout."""
+from __future__ import annotations
+
+import io
+import pickle
+
+import pytest
+
+from edi_lint import parallel, progress
+from edi_lint.batch import Batch
+from edi_lint.engine import Linter, Options, lint
+from edi_lint.testing.x12build import (
+    Claim,
+    Event,
+    Line,
+    OtherPayer,
+    TarLine,
+    build_278_request,
+    build_278_response,
+    build_837,
+)
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.write_text(text, encoding="latin-1", newline="")
+    return path
+
+
+@pytest.fixture()
+def batch_dir(tmp_path):
+    """Five files whose limits only break across files, a void, a replacement, TARs."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    # M1: ECM monthly in June in two files (ECM-01), engagement twice (ECM-03).
+    _write(folder, "a_june.x12", build_837([
+        Claim("A100", [Line("G9008", ["U1"], dos="20250603", g1=["ECM25M1"]),
+                       Line("G9012", [], charge="150.00", dos="20250602", g1=["ECM25M1"])],
+              member="M1"),
+        Claim("A101", [Line("T2040", ["U6"], charge="222.00", dos="20250610", g1=["CS25M2"])],
+              member="M2"),
+        Claim("A102", [Line("S9977", ["U6"], charge="66.00", dos="20250601", g1=["CS25M3"])],
+              member="M3"),
+    ], control="000000101"))
+    _write(folder, "b_june_again.x12", build_837([
+        Claim("B200", [Line("G9012", ["U2"], dos="20250620", g1=["ECM25M1"])], member="M1"),
+        Claim("B201", [Line("G9012", [], charge="150.00", dos="20250721", g1=["ECM25M1"])],
+              member="M1"),
+        # tenancy: 1 unit here, 2 units in the next file: 3 in the month (CS-02)
+        Claim("B202", [Line("T2041", ["U6"], charge="444.00", units="2", dos="20250615",
+                            g1=["CS25M2"])], member="M2"),
+        # a second grocery box within 7 days of file a's (CS-07)
+        Claim("B203", [Line("S9977", ["U6"], charge="66.00", dos="20250605", g1=["CS25M3"])],
+              member="M3"),
+    ], control="000000102"))
+    # A void of A101 and a replacement of A102 in a later file: their lines count nowhere.
+    _write(folder, "c_corrections.x12", build_837([
+        Claim("A101", [Line("T2040", ["U6"], charge="222.00", dos="20250610", g1=["CS25M2"])],
+              member="M2", freq="8", f8="ICN101"),
+        Claim("A102", [Line("S9977", ["U6"], charge="66.00", dos="20250601", g1=["CS25M3"])],
+              member="M3", freq="7", f8="ICN102"),
+        Claim("C300", [Line("G9008", ["U1"], dos="20250801", g1=["ECM25M1"])], member="M1",
+              other_payers=[OtherPayer("P", "CI", "KAISER FOUNDATION HEALTH PLAN", "94134")]),
+    ], control="000000103"))
+    _write(folder, "d_tar_request.x12", build_278_request(
+        member="M4", lines=[TarLine("G9008", ["U1"], period=("20250601", "20251231")),
+                            TarLine("G9012", [], period=("20250601", "20251231"))],
+        control="000000104"))
+    _write(folder, "e_tar_responses.x12", build_278_response(
+        member="M1", events=[Event(lines=[TarLine("G9008", ["U1"], units="6",
+                                                  period=("20250601", "20251130"))],
+                                   cert="ECM25M1", hcr01="A1",
+                                   event_period=("20250601", "20251130"))],
+        control="000000105"))
+    return folder
+
+
+def _as_tuples(result):
+    return [(f.rule, f.message, f.path, f.line, f.col, f.segment_index, f.segment_id, f.offset,
+             f.tip, f.severity, f.loop, f.claim_id, f.service_line, f.trace, f.content)
+            for f in result.findings]
+
+
+def test_jobs_2_gives_the_findings_of_jobs_1(batch_dir):
+    one = lint([str(batch_dir)], Options(jobs=1))
+    two = lint([str(batch_dir)], Options(jobs=2))
+    assert _as_tuples(two) == _as_tuples(one)
+    assert two.as_dict() == one.as_dict()
+    # the batch-wide limits did fire across files
+    codes = {f.rule for f in one.findings}
+    tips = {f.tip for f in one.findings}
+    assert {"ECM-01", "ECM-03", "CS-07"} <= tips, (codes, tips)
+    assert "CS-02" not in tips  # the void in a later file takes A101's unit out of June
+
+
+def test_jobs_under_spawn(batch_dir, monkeypatch):
+    monkeypatch.setenv("EDI_LINT_START_METHOD", "spawn")
+    one = lint([str(batch_dir)], Options(jobs=1))
+    three = lint([str(batch_dir)], Options(jobs=3))
+    assert _as_tuples(three) == _as_tuples(one)
+
+
+def test_more_jobs_than_files_and_a_worker_batch_per_file(batch_dir):
+    one = lint([str(batch_dir)], Options(jobs=1))
+    many = lint([str(batch_dir)], Options(jobs=8))
+    assert _as_tuples(many) == _as_tuples(one)
+
+
+def test_single_file_and_stdin_stay_in_process(batch_dir):
+    linter = Linter(Options(jobs=4))
+    files = sorted(str(p) for p in batch_dir.iterdir())
+    assert parallel.can_run(linter, files)
+    assert not parallel.can_run(linter, files[:1])
+    assert not parallel.can_run(linter, files + ["-"])
+    assert not parallel.can_run(Linter(Options(jobs=1)), files)
+
+
+def test_unpicklable_profile_object_stays_in_process(batch_dir):
+    from edi_lint.profiles import load_profile
+    linter = Linter(Options(jobs=2), profile=load_profile())
+    files = sorted(str(p) for p in batch_dir.iterdir())
+    try:
+        pickle.dumps(linter.profile)
+    except Exception:
+        assert not parallel.can_run(linter, files)
+    result = linter.run([str(batch_dir)])
+    assert _as_tuples(result) == _as_tuples(lint([str(batch_dir)], Options()))
+
+
+def test_batch_merges_every_collection_it_keeps(batch_dir):
+    """A new list or counter on Batch must be listed in MERGED (or -j loses it)."""
+    linter = Linter(Options())
+    linter.run([str(batch_dir)])
+    batch = linter.ctx.batch
+    not_merged = {"profile", "keep_all_lines", "keep_digests", "history", "history_responses"}
+    for name, value in vars(batch).items():
+        if name.startswith("_") or name in not_merged:
+            continue
+        if isinstance(value, (list, int)) and not isinstance(value, bool):
+            assert name in Batch.MERGED, f"Batch.{name} is not merged by -j"
+
+
+def test_contribution_round_trips_through_pickle(batch_dir):
+    linter = Linter(Options())
+    linter.run([str(batch_dir)])
+    batch = linter.ctx.batch
+    part = pickle.loads(pickle.dumps(batch.contribution()))
+    fresh = batch.empty_like()
+    fresh.merge(part)
+    assert len(fresh.lines) == len(batch.lines) and len(fresh.claims) == len(batch.claims)
+    for a, b in zip(fresh.lines, batch.lines):
+        assert (a.member, a.code, a.modifier_set, a.label, a.group, a.dos_from, a.dos_to,
+                a.units, a.charge_cents, a.unit_basis, a.claim_key, a.claim_id, a.frequency,
+                a.order, a.authorizations, a.status, a.service_line) == \
+               (b.member, b.code, b.modifier_set, b.label, b.group, b.dos_from, b.dos_to,
+                b.units, b.charge_cents, b.unit_basis, b.claim_key, b.claim_id, b.frequency,
+                b.order, b.authorizations, b.status, b.service_line)
+        assert (a.loc.path, a.loc.sv1, a.loc.dtp) == (b.loc.path, b.loc.sv1, b.loc.dtp)
+    assert [tuple(c) for c in fresh.claims] == [tuple(c) for c in batch.claims]
+
+
+# -- progress bar -----------------------------------------------------------------------------
+
+class _Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_only_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("EDI_LINT_NO_PROGRESS", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert progress.wanted(_Tty())
+    assert not progress.wanted(io.StringIO())  # piped or redirected
+    monkeypatch.setenv("EDI_LINT_NO_PROGRESS", "1")
+    assert not progress.wanted(_Tty())
+
+
+def test_progress_waits_then_draws_and_erases():
+    now = [0.0]
+    out = _Tty()
+    bar = progress.Progress(10_000_000, 3, stream=out, clock=lambda: now[0])
+    bar.advance(1_000_000)
+    assert out.getvalue() == ""  # a short run never sees a bar
+    now[0] = progress.DELAY + 0.1
+    bar.file_done()
+    bar.advance(4_000_000)
+    drawn = out.getvalue()
+    assert "50%" in drawn and "5.0/10.0 MB" in drawn and "1 of 3 files" in drawn
+    assert "\n" not in drawn
+    bar.close()
+    assert out.getvalue().endswith("\r")
+
+
+def test_progress_never_reaches_stdout(batch_dir, capsys, monkeypatch):
+    monkeypatch.setattr(progress, "wanted", lambda stream=None: True)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    result = lint([str(batch_dir)], Options())
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "MB" in captured.err  # drawn on stderr, then erased
+    assert result.findings
