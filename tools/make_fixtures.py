@@ -288,17 +288,19 @@ def mistake_map(title: str, x12: str, intro: str, cases) -> str:
 # =========================================================================== 837: delimiter styles
 
 
-def delims_claims() -> list[Claim]:
+def delims_claims(n: int = 0) -> list[Claim]:
+    """The same three claims in every delimiter style; file n gets its own members and claim ids,
+    so that the fixtures linted as one batch do not count against each other."""
     return [
-        claim("D501", "MBR000501", [
+        claim(f"D5{n}1", f"MBR0005{n}1", [
             L("G9008", ["U1", "GQ"], dos="20250603"),
             L("G9012", (), "150.00", dos="20250603"),
         ], g1="ECM259501"),
-        claim("D502", "MBR000502", [
+        claim(f"D5{n}2", f"MBR0005{n}2", [
             L("T2040", ["U6"], "222.00", dos="20250610"),
             L("T2041", ["U6"], "222.00", dos="20250624"),
         ], g1="CS259502"),
-        claim("D503", "MBR000503", [
+        claim(f"D5{n}3", f"MBR0005{n}3", [
             L("T2033", ["U6"], "612.00", "3", dos=("20250611", "20250613"), g1="CS259503"),
         ]),
     ]
@@ -549,10 +551,10 @@ def generate() -> dict[str, str]:
         "delims_pipe_bang.x12": (Delims(element="|", component="!", repetition=">"), False),
     }
     for n, (fname, (d, bom)) in enumerate(styles.items()):
-        files[f837(fname)] = build_837(delims_claims(), delims=d, bom=bom, control=f"{201 + n:09d}",
+        files[f837(fname)] = build_837(delims_claims(n), delims=d, bom=bom, control=f"{201 + n:09d}",
                                        date=CLAIM_DATE)
     files[f837("indented_blank_lines.x12")] = indent_text(
-        build_837(delims_claims(), control="000000207", date=CLAIM_DATE))
+        build_837(delims_claims(len(styles)), control="000000207", date=CLAIM_DATE))
     files[f837("multi_isa_gs_st.x12")] = multi_isa()
 
     # ---- 278
