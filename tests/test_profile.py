@@ -68,7 +68,7 @@ def test_code_table_row(default, code, mods, group, rate_cents, rate_type):
     assert e is not None
     assert (e.code, e.group, e.rate_cents, e.rate_type) == (code, group, rate_cents, rate_type)
     assert FS(mods) in e.modifier_sets
-    assert (e.effective_from, e.effective_to) == (date(2024, 1, 1), date(9999, 12, 31))
+    assert (e.effective_from, e.effective_to) == (date(1900, 1, 1), date(9999, 12, 31))
 
 
 def test_every_entry_is_in_the_table(default):
@@ -114,9 +114,11 @@ def test_no_match(default, code, mods):
     assert default.match(code, FS(mods), DOS) is None
 
 
-def test_match_respects_effective_dates(default):
-    assert default.match("T2040", FS({"U6"}), date(2023, 12, 31)) is None
-    assert default.match("T2040", FS({"U6"}), date(2024, 1, 1)).rate_cents == 22200
+def test_default_profile_applies_to_every_date(default):
+    """The seed gives no dates: the default code table holds from 1900-01-01 on."""
+    assert default.match("T2040", FS({"U6"}), date(1899, 12, 31)) is None
+    assert default.match("T2040", FS({"U6"}), date(1900, 1, 1)).rate_cents == 22200
+    assert default.match("T2040", FS({"U6"}), date(2023, 12, 31)).rate_cents == 22200
 
 
 @pytest.mark.parametrize(
@@ -145,7 +147,7 @@ def test_entries_for_code(default):
         "ecm-engagement",
         "ecm-outreach",
     ]
-    assert default.entries_for_code("G9012", date(2020, 1, 1)) == ()
+    assert default.entries_for_code("G9012", date(1899, 1, 1)) == ()
     assert default.entries_for_code("99213") == ()
 
 
