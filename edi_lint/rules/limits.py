@@ -15,8 +15,9 @@ Periods (``Limit.period``):
 - ``lifetime``: one total per member.
 - ``day``: a span's measure is spread evenly over its days; every day of the line
   is checked.
-- ``window``: any ``days`` consecutive days that hold a day of the line; a span's
-  measure is spread evenly over its days, as for ``day``.
+- ``window``: any ``days`` consecutive days that hold a day of the line. A line is
+  indivisible: measured in ``lines`` (ECM-04) it counts 1 on its from-date; a span's
+  units (CS-07 boxes) are spread evenly over its days, as for ``day``.
 - ``run``: a continuous run of billed days (next DOS at most the previous end + 1)
   lasts at most ``days`` days.
 - ``stay``: no DOS later than the member's first DOS + ``days`` - 1.
@@ -216,8 +217,11 @@ def _window(limit, facts):
     vals: dict[int, float] = {}
     firsts: dict[int, list] = {}  # ordinal -> facts on that day, counting order
     cap = limit.max + EPS
+    whole_lines = limit.measure == "lines"
     for f in facts:
         t, u = _span(f)
+        if whole_lines:
+            u = t  # a line counts once, on its from-date
         v = _value(limit, f) / (u - t + 1)
         u = min(u, t + MAX_SPREAD_DAYS - 1)
         for d in range(t, u + 1):
@@ -274,14 +278,24 @@ def _run(limit, facts):
 
 
 def _stay(limit, facts):
-    first = None
+    """Every counted day of the member must fit in one stay of ``days`` days.
+
+    The stay runs from the earliest counted day to the latest; a line breaks it when,
+    counted with the history and the batch lines before it, that span exceeds the
+    limit (a history day dated after the line counts too: spec §9, history first).
+    """
+    first = latest = None
+    last_end = None
     for f in facts:
+        t, u = _span(f)
         first = _earlier(first, f)
-        last_allowed = first.dos_from.toordinal() + limit.days - 1
-        _, u = _span(f)
-        if u > last_allowed and _reportable(limit, f):
-            yield Breach(limit, f, u - first.dos_from.toordinal() + 1, first.dos_from,
-                         date.fromordinal(last_allowed), first if first is not f else None)
+        if last_end is None or u > last_end:
+            last_end, latest = u, f
+        start = first.dos_from.toordinal()
+        length = last_end - start + 1
+        if length > limit.days and _reportable(limit, f):
+            ref = first if first is not f else (latest if latest is not f else None)
+            yield Breach(limit, f, length, first.dos_from, date.fromordinal(last_end), ref)
 
 
 PERIODS = {"month": _month, "lifetime": _lifetime, "day": _day, "window": _window,
@@ -401,10 +415,12 @@ def reason(b: Breach, ctx) -> str:
         return (f"makes a continuous {what} run of {number(b.total)} days for {who}, "
                 f"{b.start.isoformat()}..{b.end.isoformat()} (limit {limit.days} days{began})")
     # stay
-    first = (f"first on {b.start.isoformat()}, {where_text(b.ref)}" if b.ref is not None
-             else f"first on {b.start.isoformat()}")
-    return (f"falls outside the one {what} stay of {limit.days} days for {who}: its last day is "
-            f"day {number(b.total)} of the stay, which ends on {b.end.isoformat()} ({first})")
+    other = ""
+    if b.ref is not None:
+        other = "; " + ref_text(b.ref, "first" if b.ref.dos_from == b.start else "latest")
+    return (f"falls outside the one {what} stay of {limit.days} days for {who}: counted with it,"
+            f" the days of service run {b.start.isoformat()}..{b.end.isoformat()}"
+            f" ({number(b.total)} days; limit {limit.days} days{other})")
 
 
 def join_reasons(reasons) -> str:
