@@ -1,16 +1,23 @@
-"""Ledger benchmark: `ledger add` throughput and the cost of `check --ledger`.
+"""Ledger benchmark: `ledger add` throughput and the cost of `check --ledger`, per backend.
 
-    python bench/ledger_bench.py [--lines 200000] [--claims 10000] [--members 20000]
+    python bench/ledger_bench.py [--backend sqlite|postgresql|both] [--lines 200000]
+                                 [--claims 10000] [--members 20000] [--pg-url URL]
 
 1. Generates (edi_lint.testing.x12build) 837P files holding ``--lines`` history lines
    (Jan-May 2025: ECM monthly, outreach, engagement, housing tenancy, meals ...) over
-   ``--members`` members, and a batch of ``--claims`` claims (June 2025) whose members
-   all have history.
-2. Times `edi-lint ledger add` of the history files into a new SQLite ledger (one
-   process, as a user runs it; best of ``--repeat``): lines/s of wall time, and of
-   CPU time (what a busy machine does not change).
-3. Times `edi-lint check` of the batch without and with `--ledger` (best of
-   ``--repeat`` runs each, real processes): the slowdown the ledger costs.
+   ``--members`` members, in ``--files`` files, and a batch of ``--claims`` claims (June
+   2025) whose members all have history.
+2. For each backend, times `edi-lint ledger add` into a new ledger (real processes, best
+   of ``--repeat``): all history files in ONE process (1 writer), then one process per
+   file all started at once (``--files`` concurrent writers): lines/s of wall time, and
+   of CPU time (what a busy machine does not change).
+3. Times `edi-lint check` of the batch without and with `--ledger` (the ledger the
+   concurrent writers filled; best of ``--repeat`` interleaved runs): the slowdown.
+
+SQLite: a file in the work directory. PostgreSQL: ``--pg-url`` (default: the environment
+variable EDI_LINT_TEST_PG_URL, else postgresql://postgres@127.0.0.1:5432/test), in a
+throwaway schema ``edi_lint_bench_<pid>`` (the URL's ``schema=`` parameter), dropped at
+the end. With ``--backend both`` and no server answering, PostgreSQL is reported skipped.
 
 Aims (issue 5): add >= 20,000 lines/s; check slowdown < 2x.
 """
@@ -96,11 +103,102 @@ def timed(args) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def fresh(ledger: str) -> str:
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(ledger + suffix):
-            os.remove(ledger + suffix)
-    return ledger
+def timed_together(argvs) -> tuple[float, float]:
+    """(wall seconds until the last one ends, CPU seconds of all) of processes run at once."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "edi_lint", *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for args in argvs]
+    results = [(p, *p.communicate()) for p in procs]
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for proc, _, err in results:
+        if proc.returncode != 0:
+            raise SystemExit(f"edi-lint {' '.join(proc.args[3:])} failed ({proc.returncode}):"
+                             f" {err}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+PG_URL_ENV = "EDI_LINT_TEST_PG_URL"
+PG_URL_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+class SqliteStore:
+    name = "sqlite"
+
+    def __init__(self, work: str):
+        self.target = os.path.join(work, "bench.ledger")
+
+    def fresh(self) -> str:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(self.target + suffix):
+                os.remove(self.target + suffix)
+        return self.target
+
+    def size(self) -> str:
+        return f"{os.path.getsize(self.target) / 1e6:.1f} MB file"
+
+    def close(self) -> None:
+        pass
+
+
+class PgStore:
+    """A throwaway schema on a PostgreSQL server (dropped by ``fresh`` and ``close``)."""
+
+    name = "postgresql"
+
+    def __init__(self, url: str):
+        from edi_lint.ledger.postgres import Target
+        self.schema = f"edi_lint_bench_{os.getpid()}"
+        self.target = f"{url}{'&' if '?' in url else '?'}schema={self.schema}"
+        self.display = Target(self.target).display
+        self._conninfo = Target(url).conninfo
+        self._sql("SELECT 1")  # fails here when no server answers
+
+    def _sql(self, statement: str):
+        import psycopg
+        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+            cur = conn.execute(statement)
+            return cur.fetchall() if cur.description else []
+
+    def fresh(self) -> str:
+        self._sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+        return self.target
+
+    def size(self) -> str:
+        [(size,)] = self._sql(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN"
+            f" pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{self.schema}'"
+            " AND c.relkind = 'r'")
+        return f"{int(size) / 1e6:.1f} MB in schema {self.schema}"
+
+    def close(self) -> None:
+        self._sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+
+def stores(opts, work: str):
+    """(name, store or the reason it is skipped) per backend asked for."""
+    names = ["sqlite", "postgresql"] if opts.backend == "both" else [opts.backend]
+    out = []
+    for name in names:
+        if name == "sqlite":
+            out.append((name, SqliteStore(work)))
+            continue
+        url = opts.pg_url or os.environ.get(PG_URL_ENV) or PG_URL_DEFAULT
+        try:
+            out.append((name, PgStore(url)))
+        except ImportError:
+            out.append((name, "psycopg is not installed (pip install 'edi-lint[postgres]')"))
+        except Exception as exc:  # noqa: BLE001 - no server: report, go on with SQLite
+            from edi_lint.ledger.postgres import Target
+            out.append((name, f"no PostgreSQL server answers at {Target(url).display}"
+                              f" ({' '.join(str(exc).split())})"))
+    if opts.backend != "both":
+        for name, store in out:
+            if isinstance(store, str):
+                raise SystemExit(f"{name}: {store}")
+    return out
 
 
 def main(argv=None) -> int:
@@ -112,6 +210,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of add and check, best kept")
     parser.add_argument("--workdir", default=None,
                         help="generate (and keep) the files here; default: a temporary directory")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both",
+                        help="ledger backend(s) to measure (default: both)")
+    parser.add_argument("--pg-url", default=None,
+                        help=f"PostgreSQL server URL (default: ${PG_URL_ENV}, else"
+                             f" {PG_URL_DEFAULT}); a throwaway schema is used and dropped")
     opts = parser.parse_args(argv)
 
     if opts.workdir is None:
@@ -122,7 +225,7 @@ def main(argv=None) -> int:
 
 
 def run(opts, work: str) -> int:
-    ledger = os.path.join(work, "bench.ledger")
+    backends = stores(opts, work)
 
     started = time.perf_counter()
     all_claims = list(history_claims(opts.lines, opts.members))
@@ -139,21 +242,50 @@ def run(opts, work: str) -> int:
           f" and a batch of {opts.claims} claims in {time.perf_counter() - started:.1f} s"
           f" [{work}]")
 
-    add_s, add_cpu = min(timed(["ledger", "add", "--ledger", fresh(ledger), *history_files])
-                         for _ in range(opts.repeat))
-    print(f"add:   {n_lines} lines in {add_s:.2f} s = {n_lines / add_s:,.0f} lines/s"
-          f" ({n_lines / add_cpu:,.0f} lines per CPU second; aim >= 20,000/s);"
-          f" ledger {os.path.getsize(ledger) / 1e6:.1f} MB")
-
     check = ["check", "--exit-zero", "--format", "json", "--output", os.devnull, batch]
-    runs = []
-    for _ in range(opts.repeat):  # interleaved, so a busy machine weighs on both alike
-        runs.append((timed(check), timed(["check", "--ledger", ledger, *check[1:]])))
-    without = min(r[0] for r in runs)
-    with_ledger = min(r[1] for r in runs)
-    print(f"check: {opts.claims} claims without ledger {without[0]:.2f} s, with ledger"
-          f" {with_ledger[0]:.2f} s: slowdown {with_ledger[0] / without[0]:.2f}x"
-          f" (CPU {with_ledger[1] / without[1]:.2f}x; aim < 2x)")
+    summary = []
+    for name, store in backends:
+        if isinstance(store, str):
+            print(f"{name}: skipped: {store}")
+            summary.append((name, None))
+            continue
+        try:
+            one_s, one_cpu = min(timed(["ledger", "add", "--ledger", store.fresh(),
+                                        *history_files]) for _ in range(opts.repeat))
+            print(f"{name} add, 1 writer:   {n_lines} lines in {one_s:.2f} s ="
+                  f" {n_lines / one_s:,.0f} lines/s ({n_lines / one_cpu:,.0f} lines per CPU"
+                  f" second; aim >= 20,000/s); ledger {store.size()}")
+            runs = []
+            for _ in range(opts.repeat):
+                target = store.fresh()
+                runs.append(timed_together([["ledger", "add", "--ledger", target, path]
+                                            for path in history_files]))
+            many_s, many_cpu = min(runs)
+            print(f"{name} add, {opts.files} writers:  {n_lines} lines in {many_s:.2f} s ="
+                  f" {n_lines / many_s:,.0f} lines/s ({n_lines / many_cpu:,.0f} lines per CPU"
+                  f" second, all writers)")
+            pairs = []
+            for _ in range(opts.repeat):  # interleaved, so a busy machine weighs on both alike
+                pairs.append((timed(check), timed(["check", "--ledger", store.target,
+                                                   *check[1:]])))
+            without = min(r[0] for r in pairs)
+            with_ledger = min(r[1] for r in pairs)
+            slowdown = with_ledger[0] / without[0]
+            print(f"{name} check: {opts.claims} claims without ledger {without[0]:.2f} s, with"
+                  f" the {n_lines}-line ledger {with_ledger[0]:.2f} s: slowdown {slowdown:.2f}x"
+                  f" (CPU {with_ledger[1] / without[1]:.2f}x; aim < 2x)")
+            summary.append((name, (n_lines / one_s, n_lines / many_s, slowdown)))
+        finally:
+            store.close()
+
+    print(f"\n{'backend':<11} {'add 1 writer':>14} {f'add {opts.files} writers':>15}"
+          f" {'check slowdown':>15}")
+    for name, numbers in summary:
+        if numbers is None:
+            print(f"{name:<11} {'skipped':>14}")
+            continue
+        one, many, slowdown = numbers
+        print(f"{name:<11} {one:>9,.0f} l/s {many:>10,.0f} l/s {slowdown:>14.2f}x")
     return 0
 
 

@@ -60,7 +60,8 @@ def _split(values):
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default error).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option("--ledger", type=str, default=None, help="History ledger (SQLite path).")
+@click.option("--ledger", type=str, default=None,
+              help="History ledger (SQLite path or postgresql:// URL).")
 @click.option("--roster", type=click.Path(dir_okay=False), default=None,
               help="Eligibility roster CSV (member_id,month,status,other_coverage).")
 @click.option("--profile", type=click.Path(dir_okay=False), default=None,

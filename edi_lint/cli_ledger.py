@@ -15,11 +15,13 @@ import click
 
 from .engine import UsageError
 
-LEDGER_HELP = "The ledger: an SQLite file path."
+LEDGER_HELP = ("The ledger: an SQLite file path, or a postgresql:// URL (add ?schema=NAME for"
+               " a schema of its own).")
 
 
 def _ledger_option(fn):
-    return click.option("--ledger", "target", required=True, metavar="PATH", help=LEDGER_HELP)(fn)
+    return click.option("--ledger", "target", required=True, metavar="PATH|URL",
+                        help=LEDGER_HELP)(fn)
 
 
 @click.group("ledger")

@@ -1,6 +1,6 @@
 """The one ledger interface: what ``check`` and the ``ledger`` commands may ask of a store.
 
-A backend (``sqlite.SqliteLedger`` today, a PostgreSQL one later) implements the
+A backend (``sqlite.SqliteLedger``, ``postgres.PgLedger``) implements the
 storage primitives: open/create/migrate, ``record`` (one transaction per add,
 idempotent by unique keys, replacements and voids applied), ``_fetch_history``
 (one consistent snapshot, members looked up in bulk), and the read-only queries

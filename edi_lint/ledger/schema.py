@@ -3,8 +3,8 @@
 ``ledger_schema`` holds one row per applied migration; the ledger's version is
 its highest ``version``. A ledger is migrated forward (inside the writer's
 transaction) by ``edi-lint ledger add`` / ``ledger init``; a ledger newer than
-``LATEST`` is refused. A PostgreSQL backend keeps the same tables, columns,
-keys and version numbers in its own dialect.
+``LATEST`` is refused. The PostgreSQL backend keeps the same tables, columns,
+keys and version numbers in its own dialect (``pg_schema.py``).
 
 Tables (version 1)
   adds               one row per ``ledger add`` that recorded something: when, counts
