@@ -1,8 +1,7 @@
 """What one run remembers across its files for the batch-wide rules."""
 from __future__ import annotations
 
-from .ledger.digest import claim_digest
-from .model.facts import FactMaker, LineFact
+from .model.facts import FactMaker, LineFact, counting_key
 
 
 class Batch:
@@ -28,12 +27,16 @@ class Batch:
         self.history: list[LineFact] = []  # from the ledger, counted first
         self.history_responses: list = []
         self._facts = FactMaker()
+        self._digest = None  # ledger.digest.claim_digest, imported when first needed
 
     def add_claim(self, claim, path, file_no) -> None:
         claim_fact = self._facts.claim(claim, path, file_no)
         self.claims.append(claim_fact)
         if self.keep_digests:
-            self.claim_digests.append(claim_digest(claim))
+            if self._digest is None:  # hashlib and the ledger only for a ledger run
+                from .ledger.digest import claim_digest
+                self._digest = claim_digest
+            self.claim_digests.append(self._digest(claim))
         match = self.profile.match
         make = self._facts.line
         for line in claim.lines:
@@ -67,9 +70,14 @@ class Batch:
 
     def resolve_frequencies(self) -> None:
         """Mark lines of superseded (by a 7) and voided (by an 8, and the 8 itself) claims."""
+        amended = {c.claim_key for c in self.claims if c.frequency in ("7", "8")}
+        if not amended:
+            return
         latest: dict = {}
         dead: dict = {}  # ClaimFact -> status
-        for claim in sorted(self.claims, key=lambda c: c.order):
+        # only claims that share a key with a replacement or a void can change status
+        for claim in sorted((c for c in self.claims if c.claim_key in amended),
+                            key=lambda c: c.order):
             key, freq = claim.claim_key, claim.frequency
             if freq in ("7", "8"):
                 for earlier in latest.pop(key, []):
@@ -87,6 +95,17 @@ class Batch:
 
     def counted_lines(self) -> list[LineFact]:
         """History first (never reported), then active batch lines in DOS order."""
-        batch = sorted((f for f in self.lines if f.counts and f.dos_from is not None),
-                       key=LineFact.sort_key)
-        return [f for f in self.history if f.counts] + batch
+        batch = [f for f in self.lines if f.status == "active" and f.dos_from is not None]
+        # Several batch rules ask: sort once, while the same lines are active.
+        key = (hash(tuple(map(id, batch))), id(self.history), len(self.history))
+        cached = getattr(self, "_counted", None)
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
+        try:  # the order of LineFact.sort_key, with one int per line instead of 3 tuples
+            batch.sort(key=counting_key)
+        except ValueError:  # hand-made facts with an unusual order: the plain key
+            batch.sort(key=LineFact.sort_key)
+        counted = [f for f in self.history if f.counts] + batch
+        self._counted = (key, counted)
+        return list(counted)
+

@@ -212,6 +212,8 @@ class Linter:
                 from . import parallel
                 if parallel.can_run(self, files):
                     parallel.lint_files(self, files, progress)
+                    if progress is not None:
+                        progress.files_read()
                     return self.finish()
             for file_no, path in enumerate(files):
                 stream = open_input(path)
@@ -226,6 +228,8 @@ class Linter:
                         stream.close()
                 if progress is not None:
                     progress.file_done()
+            if progress is not None:
+                progress.files_read()
             return self.finish()
         finally:
             if progress is not None:
@@ -252,20 +256,23 @@ class Linter:
                                     claim_id=claim.clm01 if claim is not None else None,
                                     content=seg.text))
 
+        claim_checks = tuple(rule.check_claim for rule in claim_rules)
+        # a void claim's lines get no billing findings: only rules without tips see it
+        void_checks = tuple(rule.check_claim for rule in claim_rules if not rule.tips)
+        extend = findings.extend
+
         def on_claim(claim):
             summary.claims += 1
-            void = claim.is_void
-            for rule in claim_rules:
-                if void and rule.tips:
-                    continue  # a void claim's lines get no billing findings
-                findings.extend(rule.check_claim(claim, ctx))
+            for check in (void_checks if claim.is_void else claim_checks):
+                extend(check(claim, ctx))
             batch.add_claim(claim, path, file_no)
-            if not summary.claims % 2000:
-                # A claim and its lines refer to each other: with the collector off in the
-                # hot loop, finished claims would pile up. Collecting the young objects
-                # now and then keeps memory flat at little cost (each object is looked
-                # at once, then it is old).
-                gc.collect(1)
+            # The claim is done: rules yielded their findings, the batch kept its facts.
+            # A claim and its lines refer to each other, and the collector is off in the
+            # hot loop: break the cycle so that the claim is freed now, not piled up.
+            for line in claim.lines:
+                line.claim = None
+            if not summary.claims % 10000:
+                gc.collect(1)  # any other cycle: young objects only, each looked at once
 
         def on_tar(event):
             purpose = event.tx.purpose
@@ -290,15 +297,22 @@ class Linter:
             return Tar278Builder(tx, on_tar, report)
 
         tracker = EnvelopeTracker(report, open_transaction)
-        extend = findings.extend
 
         def segment_hook(rules):
             checks = tuple(rule.check_segment for rule in rules)
+            if len(checks) == 1:
+                check = checks[0]
+
+                def run_one(seg, handler):
+                    found = check(seg, handler, ctx)
+                    if found:  # the usual empty tuple costs no extend
+                        extend(found)
+                return run_one
 
             def run_checks(seg, handler):
                 for check in checks:
                     found = check(seg, handler, ctx)
-                    if found:  # the usual empty tuple costs no extend
+                    if found:
                         extend(found)
             return run_checks
 

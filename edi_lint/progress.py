@@ -41,6 +41,7 @@ class Progress:
         self.files_done = 0
         self.drawn = False
         self.next_draw = self.start + DELAY
+        self.note = ""
 
     def advance(self, nbytes: int) -> None:
         self.done += nbytes
@@ -52,10 +53,16 @@ class Progress:
     def file_done(self) -> None:
         self.files_done += 1
 
+    def files_read(self) -> None:
+        """Every file is read; the batch-wide rules run now (shown when the bar is up)."""
+        self.note = "batch-wide rules"
+        if self.drawn:
+            self._draw()
+
     def close(self) -> None:
         """Erase the bar (the report follows on a clean terminal)."""
         if self.drawn:
-            self.stream.write("\r" + " " * 79 + "\r")
+            self.stream.write("\r" + " " * 80 + "\r")
             self.stream.flush()
 
     def _draw(self) -> None:
@@ -63,9 +70,11 @@ class Progress:
         bar = "#" * int(share * WIDTH)
         text = (f"\r[{bar:<{WIDTH}}] {share * 100:3.0f}%  {self.done / 1e6:.1f}/"
                 f"{self.total / 1e6:.1f} MB")
-        if self.files > 1:
+        if self.note:
+            text += f"  {self.note}..."
+        elif self.files > 1:
             text += f"  {self.files_done} of {self.files} files"
-        self.stream.write(text[:80])
+        self.stream.write(f"{text[:80]:<80}")
         self.stream.flush()
         self.drawn = True
 

@@ -105,7 +105,7 @@ class Claim837Builder:
     # -- hierarchy -------------------------------------------------------------
     def _hl(self, seg):
         self._close_claim()
-        hl_id, parent, level = seg.get(1), seg.get(2), seg.get(3)
+        _, hl_id, parent, level = _padded(seg.elements, 4)
         loop = HL_LEVELS.get(level, "2000?")
         self.loop = self.region = loop if loop != "2000?" else self.region
         self.seen.add(loop)
@@ -158,10 +158,9 @@ class Claim837Builder:
         self._close_claim()
         self.claims += 1
         claim = Claim(self.tx, Pos.of(seg, "2300"), self.claims)
-        claim.clm01 = seg.get(1)
-        claim.charge_raw = seg.get(2)
+        _, claim.clm01, claim.charge_raw, _, _, clm05 = _padded(seg.elements, 6)
         claim.charge_cents = money_cents(claim.charge_raw)
-        parts = seg.get(5).split(self.tx.component) if self.tx.component else [seg.get(5)]
+        parts = clm05.split(self.tx.component) if self.tx.component else [clm05]
         claim.place_of_service = parts[0]
         claim.frequency = parts[2] if len(parts) > 2 else ""
         claim.member = self.patient if self.region == "2000C" and self.patient else self.subscriber
@@ -222,16 +221,14 @@ class Claim837Builder:
             self.region = "2400"
         self.loop = "2400"
         line.pos = Pos.of(seg, "2400")
-        comp = seg.get(1).split(self.tx.component)
+        _, sv101, line.charge_raw, line.unit_basis, line.units_raw = _padded(seg.elements, 5)
+        comp = sv101.split(self.tx.component)
         line.qualifier = comp[0]
         line.code = comp[1] if len(comp) > 1 else ""
-        mods = tuple(m for m in comp[2:6] if m)
+        mods = tuple(filter(None, comp[2:6]))  # the non-empty SV101-3..6
         line.modifiers = mods
         line.modifier_set = frozenset(mods)
-        line.charge_raw = seg.get(2)
         line.charge_cents = money_cents(line.charge_raw)
-        line.unit_basis = seg.get(3)
-        line.units_raw = seg.get(4)
         line.units = quantity(line.units_raw)
 
     def _dtp(self, seg):
@@ -239,7 +236,7 @@ class Claim837Builder:
                 and self.loop == "2400":
             line = self.line
             line.dtp_pos = Pos.of(seg, "2400")
-            line.dos_qualifier, line.dos_raw = seg.get(2), seg.get(3)
+            _, _, line.dos_qualifier, line.dos_raw = _padded(seg.elements, 4)
             period = parse_period(line.dos_qualifier, line.dos_raw)
             if period:
                 line.dos_from, line.dos_to = period
@@ -251,6 +248,11 @@ class Claim837Builder:
     def _svd(self, seg):
         if self.region == "2400":
             self.loop = "2430"
+
+
+def _padded(elements, n):
+    """The first ``n`` elements (the segment id first), '' for those the segment lacks."""
+    return elements[:n] if len(elements) >= n else elements + [""] * (n - len(elements))
 
 
 def _int(raw):

@@ -17,7 +17,12 @@ class Pos(NamedTuple):
 
     @classmethod
     def of(cls, seg, loop):
-        return cls(seg.index, seg.line, seg.col, seg.offset, seg.tag, loop, seg.text)
+        # tuple.__new__ directly: the generated NamedTuple __new__ is a Python frame, and
+        # the builders make a Pos for most segments they read
+        return _new(cls, (seg.index, seg.line, seg.col, seg.offset, seg.tag, loop, seg.text))
+
+
+_new = tuple.__new__
 
 
 class Transaction:

@@ -16,6 +16,9 @@ same as a plain record's: ``fact.code``, ``fact.member``, ``fact.order``...
 """
 from __future__ import annotations
 
+import struct
+from operator import attrgetter
+
 from .common import Pos
 
 
@@ -75,8 +78,7 @@ class ClaimFact:
 
 
 def _kind_field(name):
-    def get(self):
-        return getattr(self.kind, name)
+    get = attrgetter(f"kind.{name}")  # in C: rules read these a lot
 
     def set(self, value):  # copy on write: the kind is shared
         k = self.kind
@@ -115,29 +117,22 @@ class LineFact:
     units = _kind_field("units")
     charge_cents = _kind_field("charge_cents")
 
-    @property
-    def member(self):
-        return self.claim.member
+    member = property(attrgetter("claim.member"))
 
     @property
     def claim_key(self):
         """(billing NPI, CLM01)."""
         return self.claim.claim_key
 
-    @property
-    def claim_id(self):
-        return self.claim.claim_id
-
-    @property
-    def frequency(self):
-        return self.claim.frequency
+    claim_id = property(attrgetter("claim.claim_id"))
+    frequency = property(attrgetter("claim.frequency"))
 
     @property
     def order(self):
         """(file number, segment index); history: (-1, n)."""
         where = self.where
         if type(where) is int:
-            return (self.claim.file_no, (where >> (2 * _S + 4)) & _WMAX)
+            return (self.claim.file_no, (where >> _INDEX_SHIFT) & _INDEX_MASK)
         return where[0]
 
     @property
@@ -217,14 +212,14 @@ class FactLocation:
 
 
 # -- packed locations -------------------------------------------------------------------
-# One int, low bits first: SV1 text length, DTP text length (22 bits each), the two
-# (segment id, loop) numbers (2 bits each), SV1 index, line, column (32 bits each), DTP
-# minus SV1 index, line, column, offset (16 bits each), then the SV1 offset on top: about
-# 56 bytes. A position that does not fit keeps its ``Pos`` objects instead.
+# One int made of the little-endian bytes of: SV1 and DTP text lengths, the two (segment
+# id, loop) numbers, SV1 index, line, column (32 bits each), DTP minus SV1 index, line,
+# column, offset (16 bits each), then the SV1 offset (64 bits) on top: about 60 bytes.
+# Positions that do not fit (struct refuses them) keep their ``Pos`` objects instead.
 _TAG_NO = {("SV1", "2400"): 0, ("DTP", "2400"): 1, ("LX", "2400"): 2, ("CLM", "2300"): 3}
 _TAGS = sorted(_TAG_NO, key=_TAG_NO.get)
-_W, _D, _S = 32, 16, 22  # widths: positions, DTP deltas, text lengths
-_WMAX, _DMAX, _SMAX = (1 << _W) - 1, (1 << _D) - 1, (1 << _S) - 1
+_PACK = struct.Struct("<IIBIIIHHHHQ")
+_INDEX_SHIFT, _INDEX_MASK = 9 * 8, (1 << 32) - 1  # where SV1's index sits in the int
 
 
 def pack_location(sv1, dtp) -> int | None:
@@ -232,28 +227,23 @@ def pack_location(sv1, dtp) -> int | None:
     i1, l1, c1, o1, s1, p1, t1 = sv1
     i2, l2, c2, o2, s2, p2, t2 = dtp
     a, b = _TAG_NO.get((s1, p1)), _TAG_NO.get((s2, p2))
-    n1, n2 = len(t1), len(t2)
-    di, dl, dc, do = i2 - i1, l2 - l1, c2 - c1, o2 - o1
-    if a is None or b is None or n1 > _SMAX or n2 > _SMAX or (i1 | l1 | c1) > _WMAX \
-            or min(di, dl, dc, do) < 0 or (di | dl | dc | do) > _DMAX:
+    if a is None or b is None:
         return None
-    deltas = ((do << _D | dc) << _D | dl) << _D | di
-    head = ((c1 << _W | l1) << _W | i1) << 4 | b << 2 | a
-    return (((o1 << 4 * _D | deltas) << (3 * _W + 4) | head) << _S | n2) << _S | n1
+    try:
+        data = _PACK.pack(len(t1), len(t2), b << 2 | a, i1, l1, c1, i2 - i1, l2 - l1, c2 - c1,
+                          o2 - o1, o1)
+    except struct.error:  # a negative delta, or a number too big for its field
+        return None
+    return int.from_bytes(data, "little")
 
 
 def _unpack(bits, which, path):
-    n1, bits = bits & _SMAX, bits >> _S
-    n2, bits = bits & _SMAX, bits >> _S
-    a, b, bits = bits & 3, (bits >> 2) & 3, bits >> 4
-    i1, l1, c1, bits = bits & _WMAX, (bits >> _W) & _WMAX, (bits >> 2 * _W) & _WMAX, bits >> 3 * _W
-    di, dl, dc, do = (bits & _DMAX, (bits >> _D) & _DMAX, (bits >> 2 * _D) & _DMAX,
-                      (bits >> 3 * _D) & _DMAX)
-    o1 = bits >> 4 * _D
+    n1, n2, tags, i1, l1, c1, di, dl, dc, do, o1 = _PACK.unpack(
+        bits.to_bytes(_PACK.size, "little"))
     if which == 0:
-        segment_id, loop = _TAGS[a]
+        segment_id, loop = _TAGS[tags & 3]
         return Pos(i1, l1, c1, o1, segment_id, loop, segment_text(path, o1, n1))
-    segment_id, loop = _TAGS[b]
+    segment_id, loop = _TAGS[tags >> 2]
     return Pos(i1 + di, l1 + dl, c1 + dc, o1 + do, segment_id, loop,
                segment_text(path, o1 + do, n2))
 
@@ -300,6 +290,21 @@ class PackedLocation:
         return _unpack(self._bits, 1, self.path)
 
 
+_LANE = 1 << 40
+
+
+def counting_key(fact) -> int:
+    """``sort_key`` as one int: (DOS, file number, segment index); ValueError if it cannot be."""
+    where = fact.where
+    if type(where) is int:  # a packed batch line
+        return ((fact.dos_from.toordinal() * _LANE + fact.claim.file_no) * _LANE
+                + (where >> _INDEX_SHIFT & _INDEX_MASK))
+    file_no, index = fact.order
+    if not (0 <= file_no < _LANE and 0 <= index < _LANE):
+        raise ValueError("order out of range")
+    return (fact.dos_from.toordinal() * _LANE + file_no) * _LANE + index
+
+
 # -- making batch facts -------------------------------------------------------------------
 
 class FactMaker:
@@ -328,21 +333,12 @@ class FactMaker:
         where = line.where
         dtp = line.dtp_pos or where
         bits = None if claim_fact.path == "-" else pack_location(where, dtp)
-        fact = LineFact.__new__(LineFact)
-        fact.kind = kind
-        fact.claim = claim_fact
-        d = line.dos_from
-        fact.dos_from = share(d, d) if d is not None else None
-        d = line.dos_to
-        fact.dos_to = share(d, d) if d is not None else None
-        auth = tuple(line.authorizations)
-        fact.authorizations = share(auth, auth)
-        fact.where = bits if bits is not None else (
-            (claim_fact.file_no, where.index),
-            FactLocation(claim_fact.path, where, dtp, claim_fact.claim_id, line.number))
-        fact.status = "active"
-        fact.service_line = line.number
-        return fact
+        if bits is None:
+            bits = ((claim_fact.file_no, where.index),
+                    FactLocation(claim_fact.path, where, dtp, claim_fact.claim_id, line.number))
+        d1, d2, auth = line.dos_from, line.dos_to, tuple(line.authorizations)
+        return _rebuild(kind, claim_fact, share(d1, d1), share(d2, d2), share(auth, auth), bits,
+                        "active", line.number)
 
 
 def line_fact(line, group, path, file_no) -> LineFact:
