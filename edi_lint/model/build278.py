@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..dates import parse_period
 from .common import Pos, money_cents, quantity
 from .tars import TarRequest, TarResponse, TarService
+from ..x12.values import to_int as _int
 
 HL_LEVELS = {"20": "2000A", "21": "2000B", "22": "2000C", "23": "2000D", "EV": "2000E",
              "SS": "2000F"}
@@ -287,12 +288,6 @@ class Tar278Builder:
         service.units_raw = units
         service.units = quantity(units)
 
-
-def _int(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
 
 
 _HANDLERS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..dates import parse_period
 from .claims import Claim, OtherPayer, ServiceLine
 from .common import Pos, money_cents, quantity
+from ..x12.values import to_int as _int
 
 # NM101 entity code -> loop id, by the region the NM1 appears in.
 NM1_LOOPS = {
@@ -254,12 +255,6 @@ def _padded(elements, n):
     """The first ``n`` elements (the segment id first), '' for those the segment lacks."""
     return elements[:n] if len(elements) >= n else elements + [""] * (n - len(elements))
 
-
-def _int(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
 
 
 _HANDLERS = {

@@ -7,6 +7,7 @@ check). Problems are reported through ``report(code, message, segment)``.
 from __future__ import annotations
 
 from typing import Callable
+from .values import to_int as _int
 
 IMPLEMENTED = {
     ("837", "005010X222A1"): ("837P", None),
@@ -195,8 +196,3 @@ class EnvelopeTracker:
 _ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE"))
 
 
-def _int(raw: str):
-    try:
-        return int(raw)
-    except ValueError:
-        return None
