@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from edi_lint.engine import Linter, Options
 from edi_lint.profiles import load_profile
 from edi_lint.testing import x12build as xb
-from structhelp import CORPUS, FIXTURES, lint, where
+from structhelp import CORPUS, FIXTURES, where
 
 PROFILE = load_profile(None)
 CLAIMS = [xb.Claim("C1", [xb.Line("G9008", ["U1"], charge="400.00"),

@@ -336,7 +336,6 @@ def test_write_837_streams_a_generator():
 
 
 def test_multi_group_interchange():
-    d = Delims()
     t1 = transaction_837([Claim("A", [Line("G9008", ["U1"])])], st_control="0001")
     t2 = transaction_837([Claim("B", [Line("G9008", ["U1"])], member="M2")], st_control="0002")
     text = interchange([[t1, t2], [t1]], control="7") + interchange([[t2]], control="8", bom=False)

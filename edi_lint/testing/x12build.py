@@ -33,7 +33,7 @@ claims generator to a file (about 6 s per 100 MB on one core, construction inclu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from typing import IO, Iterable, Iterator, NamedTuple, Sequence
@@ -415,7 +415,7 @@ def transaction_837(
     guide-conformant 2010CA (name only).
     """
     d = delims
-    e, k = d.element, d.component
+    e = d.element
     providers: dict[str, dict[str, dict]] = {}
     for c in claims:
         members = providers.setdefault(c.billing_npi, {})
