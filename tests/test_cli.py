@@ -1,0 +1,118 @@
+"""The command line's contract (issue 2): exit codes, inputs, text order, JSON keys, `parse`."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edi_lint import __version__
+from edi_lint.testing import Claim, Line, build_837
+
+ROOT = Path(__file__).resolve().parents[1]
+CLEAN = ROOT / "fixtures" / "837" / "ecm_cs_clean_month.x12"
+MISTAKES = ROOT / "fixtures" / "837" / "ecm_mistakes.x12"
+
+
+def run(*args, stdin=None, cwd=ROOT):
+    proc = subprocess.run([sys.executable, "-m", "edi_lint", *map(str, args)], input=stdin,
+                          capture_output=True, cwd=cwd)
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    return proc
+
+
+def test_version():
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.decode().strip() == f"edi-lint, version {__version__}"
+
+
+def test_clean_file_exits_0_and_mistakes_exit_1():
+    assert run("check", CLEAN).returncode == 0
+    assert run("check", MISTAKES).returncode == 1
+
+
+def test_fail_on_and_exit_zero():
+    # the clean month has one info finding (G9007 is not reimbursable): info fails only at 'info'
+    assert run("check", "--fail-on", "warning", CLEAN).returncode == 0
+    assert run("check", "--fail-on", "info", CLEAN).returncode == 1
+    assert run("check", "--exit-zero", MISTAKES).returncode == 0
+
+
+@pytest.mark.parametrize("args", [("check", "no/such/file.x12"), ("check",),
+                                  ("check", "--format", "xml", "x"), ("check", "--bogus", "x")])
+def test_usage_and_io_errors_exit_2_with_one_line(args):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    last = proc.stderr.decode().strip().splitlines()[-1]
+    assert last.startswith(("Error: ", "edi-lint: "))  # click's usage block ends in one line
+
+
+def test_missing_path_message_names_it():
+    proc = run("check", "no/such/file.x12")
+    assert proc.stderr.decode().strip() == "edi-lint: no/such/file.x12: no such file or directory"
+
+
+def test_stdin_is_read_as_path_dash():
+    proc = run("check", "--format", "json", "-", stdin=MISTAKES.read_bytes())
+    data = json.loads(proc.stdout)
+    assert data["files"] == [{"path": "-", "transactions": 1, "claims": 13, "tar_requests": 0,
+                              "tar_responses": 0}]
+    assert {f["path"] for f in data["findings"]} == {"-"}
+
+
+def test_directory_walk_takes_x12_extensions_only(tmp_path):
+    text = build_837([Claim("C1", [Line("G9008", ["U1"], g1=["A1"])])])
+    for name in ("a.x12", "b.edi", "c.837", "d.278", "e.txt", "notes.md", "f.json"):
+        (tmp_path / "sub" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "sub" / name).write_text(text)
+    proc = run("check", "--format", "json", tmp_path)
+    paths = [Path(f["path"]).name for f in json.loads(proc.stdout)["files"]]
+    assert paths == ["a.x12", "b.edi", "c.837", "d.278", "e.txt"]
+
+
+def test_text_format_is_sorted_and_summarised():
+    lines = run("check", MISTAKES).stdout.decode().splitlines()
+    body, summary = lines[:-1], lines[-1]
+    positions = [int(line.split(":")[1]) for line in body]
+    assert positions == sorted(positions)
+    assert body[0].startswith("fixtures/837/ecm_mistakes.x12:") is False  # absolute path as given
+    first = body[0].split(": ", 1)[1]
+    assert first.startswith("B101 [ECM-01] G9012-U2 on 2025-06-20 is the 2nd ECM monthly")
+    assert summary == "10 errors, 2 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses)"
+
+
+def test_json_contract_keys_are_exact():
+    data = json.loads(run("check", "--format", "json", MISTAKES).stdout)
+    assert list(data) == ["tool", "files", "findings", "summary"]
+    assert data["tool"] == {"name": "edi-lint", "version": __version__}
+    assert list(data["findings"][0]) == ["rule", "tip", "severity", "message", "path", "line",
+                                          "segment_index", "segment_id", "loop", "claim_id",
+                                          "service_line"]
+    assert data["summary"] == {"files": 1, "claims": 13, "tar_requests": 0, "tar_responses": 0,
+                               "error": 10, "warning": 2, "info": 1}
+    first = data["findings"][0]
+    assert (first["rule"], first["tip"], first["segment_id"], first["loop"], first["claim_id"],
+            first["service_line"], first["line"]) == ("B101", "ECM-01", "SV1", "2400", "E202", 1, 29)
+
+
+def test_no_member_id_without_show_phi():
+    out = run("check", "--format", "json", MISTAKES).stdout.decode()
+    assert "MBR000" not in out
+    shown = run("check", "--show-phi", "--select", "ECM-01", MISTAKES).stdout.decode()
+    assert "member MBR000101" in shown
+
+
+def test_parse_prints_the_loop_tree_with_positions():
+    proc = run("parse", ROOT / "fixtures" / "837" / "cob_kaiser_dsnp.x12")
+    assert proc.returncode == 0
+    rows = proc.stdout.decode().splitlines()
+    assert rows[0].split() == ["1:1", "#1", "ISA", "ISA"]
+    loops = {row.split()[-2] for row in rows}
+    assert {"2000A", "2010AA", "2000B", "2010BA", "2010BB", "2300", "2320", "2330B", "2400"} <= loops
+    clm = next(row for row in rows if row.split()[-1] == "CLM")
+    assert clm.split()[-2] == "2300"
+    assert "KAISER" not in proc.stdout.decode() and "MBR" not in proc.stdout.decode()
