@@ -27,6 +27,10 @@ FIXTURES = [
     "fixtures/837/delims_control_bytes.x12",
     "fixtures/278/ecm_tar_mistakes_request.x12",
     "fixtures/278/cs_tar_response_approved.x12",
+    "fixtures/837/ecm_mistakes.x12",
+    "fixtures/837/replacement_void.x12",
+    "fixtures/278/cs_tar_mistakes_request.x12",
+    "fixtures/278/cs_tar_bulk_request.x12",
 ]
 UPDATE = os.environ.get("EDI_LINT_UPDATE_GOLDEN") == "1"
 
