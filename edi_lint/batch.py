@@ -93,19 +93,48 @@ class Batch:
             if state:
                 fact.status = state
 
-    def counted_lines(self) -> list[LineFact]:
-        """History first (never reported), then active batch lines in DOS order."""
+    def counted_lines(self, copy=True) -> list[LineFact]:
+        """History first (never reported), then active batch lines in DOS order.
+
+        ``copy=False`` returns the cached list itself (the caller only reads it).
+        """
         batch = [f for f in self.lines if f.status == "active" and f.dos_from is not None]
-        # Several batch rules ask: sort once, while the same lines are active.
-        key = (hash(tuple(map(id, batch))), id(self.history), len(self.history))
+        # Several batch rules ask: sort once, while the same lines are active (the key holds
+        # no per-line object: a sum of ids, computed in C, with the count).
+        key = (len(batch), sum(map(id, batch)), id(self.history), len(self.history))
         cached = getattr(self, "_counted", None)
         if cached is not None and cached[0] == key:
-            return list(cached[1])
-        try:  # the order of LineFact.sort_key, with one int per line instead of 3 tuples
-            batch.sort(key=counting_key)
-        except ValueError:  # hand-made facts with an unusual order: the plain key
-            batch.sort(key=LineFact.sort_key)
-        counted = [f for f in self.history if f.counts] + batch
+            return list(cached[1]) if copy else cached[1]
+        batch = _dos_order(batch)
+        counted = [f for f in self.history if f.counts]
+        counted += batch
+        del batch
         self._counted = (key, counted)
-        return list(counted)
+        return list(counted) if copy else counted
 
+
+def _dos_order(facts: list) -> list:
+    """``facts`` sorted by ``LineFact.sort_key`` (stable), without a key object per fact.
+
+    Facts are bucketed by DOS (shared date objects: no new object a line), then each
+    day's bucket is sorted by ``counting_key`` (one int a line of that day only).
+    """
+    by_day: dict = {}
+    for fact in facts:
+        day = by_day.get(fact.dos_from)
+        if day is None:
+            by_day[fact.dos_from] = [fact]
+        else:
+            day.append(fact)
+    out: list = []
+    try:
+        for dos in sorted(by_day):
+            day = by_day[dos]
+            if len(day) > 1:
+                day.sort(key=counting_key)
+            out += day
+    except ValueError:  # hand-made facts with an unusual order: the plain key
+        facts = list(facts)
+        facts.sort(key=LineFact.sort_key)
+        return facts
+    return out

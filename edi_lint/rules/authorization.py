@@ -93,35 +93,78 @@ class TarMatch(Rule):
         if not responses:
             return
         index = _Index(responses)
+        by_member = index.by_member
         profile = ctx.profile
         approved = profile.tar.approved_hcr01
+        tar_groups = frozenset(name for name, group in profile.groups.items()
+                               if group.tar_required)
         used: dict[int, float] = {}  # id(Authorization) -> units billed under it so far
+        # (member, cert, code, modifiers) -> the approved items of the cert for that code and
+        # modifier set (GQ ignored), in the responses' order: computed once, not per line
+        matching: dict[tuple, list] = {}
 
-        def needs_check(fact) -> bool:
-            group = profile.groups.get(fact.group) if fact.group else None
-            return (group is not None and group.tar_required and bool(fact.authorizations)
-                    and fact.dos_from is not None and index.has_data(fact.member))
+        def candidates(member, cert, code, modifier_set):
+            items = by_member[member].get(cert) or ()
+            mods = _mods(modifier_set)
+            return [i for i in items if i.hcr01 in approved and i.code == code
+                    and _mods(i.modifier_set) == mods]
+
+        def passing_item(fact, member, units, quantities):
+            """The item of the first cert the line passes (``_check`` ok), or None."""
+            code, modifier_set = fact.code, fact.modifier_set
+            dos_from = fact.dos_from
+            dos_to = fact.dos_to or dos_from
+            for cert in fact.authorizations:
+                key = (member, cert, code, modifier_set)
+                same = matching.get(key)
+                if same is None:
+                    same = matching[key] = candidates(member, cert, code, modifier_set)
+                for item in same:
+                    period = item.period  # _covers_dos, inline
+                    if period is not None and not (period[0] <= dos_from and dos_to <= period[1]):
+                        continue
+                    if quantities is None or item.quantity is None or \
+                            quantities.get(id(item), 0.0) + units <= item.quantity + 1e-9:
+                        return item
+            return None
 
         # history first (never reported), then the batch in DOS order: counted lines only
-        for fact in batch.counted_lines():
-            if not needs_check(fact):
+        for fact in batch.counted_lines(copy=False):
+            group = fact.group
+            if not group or group not in tar_groups or not fact.authorizations \
+                    or fact.dos_from is None:
                 continue
+            member = fact.member
+            if member is None or member not in by_member:
+                continue
+            units = fact.units or 0.0
+            item = passing_item(fact, member, units, used)
+            if item is not None:
+                used[id(item)] = used.get(id(item), 0.0) + units
+                continue
+            # no cert passes: the full checks, for the message and the units counted
             checks = [self._check(index, approved, fact, cert, used)
                       for cert in dict.fromkeys(fact.authorizations)]
-            passing = next((c for c in checks if c.ok), None)
-            counted = passing or next((c for c in checks if c.item is not None), None)
+            counted = next((c for c in checks if c.item is not None), None)
             if counted is not None:
-                used[id(counted.item)] = used.get(id(counted.item), 0.0) + (fact.units or 0.0)
-            if passing is None and not fact.from_ledger:
+                used[id(counted.item)] = used.get(id(counted.item), 0.0) + units
+            if not fact.from_ledger:
                 yield ctx.fact_finding(self, fact, self._message(fact, checks))
         # superseded batch lines: their own match, without quantities
         for fact in batch.lines:
-            if fact.status != "superseded" or not needs_check(fact):
+            if fact.status != "superseded":
+                continue
+            group = fact.group
+            if not group or group not in tar_groups or not fact.authorizations \
+                    or fact.dos_from is None:
+                continue
+            member = fact.member
+            if member is None or member not in by_member \
+                    or passing_item(fact, member, 0.0, None) is not None:
                 continue
             checks = [self._check(index, approved, fact, cert, None)
                       for cert in dict.fromkeys(fact.authorizations)]
-            if not any(c.ok for c in checks):
-                yield ctx.fact_finding(self, fact, self._message(fact, checks))
+            yield ctx.fact_finding(self, fact, self._message(fact, checks))
 
     @staticmethod
     def _message(fact, checks) -> str:

@@ -33,6 +33,13 @@ class Rule:
     def check_segment(self, seg, state, ctx) -> Iterable[Finding]:
         return ()
 
+    def segment_guard(self, tag: str):
+        """An optional fast path for segment rules: None, or a predicate ``ok(seg, state)``
+        that is True only when ``check_segment`` would return nothing for ``seg`` and change
+        no state. When every rule of a segment id returns the same predicate (one object,
+        covering them all), the engine calls it once and skips the rules on True."""
+        return None
+
     def check_claim(self, claim, ctx) -> Iterable[Finding]:
         return ()
 

@@ -7,7 +7,7 @@ modifier set is CS-12's, and no other CS rule counts it.
 from __future__ import annotations
 
 from .base import Rule
-from .general import dos_text, line_group, qty, wrong_modifier_finding
+from .general import _NONE, dos_text, line_group, qty, wrong_modifier_finding
 from .registry import register
 
 
@@ -35,6 +35,7 @@ class CsQuarterHourUnits(Rule):
     tips = ("CS-10",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile = ctx.profile
         for line in claim.lines:
             _, group = line_group(profile, line)
@@ -59,10 +60,11 @@ class CsQuarterHourUnits(Rule):
             if line.unit_basis == "MJ" and units is not None and units > 0:
                 whole = int(units // 15)
                 hint = f" ({qty(line)} minutes = {whole} whole 15-minute unit{'s' if whole != 1 else ''})"
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{line.label} on {dos_text(line)}: {'; '.join(problems)}: {group.label}s are "
-                f"billed in whole 15-minute units with SV103 UN{hint}")
+                f"billed in whole 15-minute units with SV103 UN{hint}"))
+        return found or _NONE
 
 
 @register
@@ -90,9 +92,11 @@ class CsModifiers(Rule):
     tips = ("CS-12",)
 
     def check_claim(self, claim, ctx):
+        found = []
         for line in claim.lines:
             if not line.code:
                 continue
             finding = wrong_modifier_finding(self, line, ctx, "CS", "CS")
             if finding is not None:
-                yield finding
+                found.append(finding)
+        return found or _NONE

@@ -7,7 +7,7 @@ the ledger and live in ``ecm_limits.py``. Which lines a rule looks at comes from
 from __future__ import annotations
 
 from .base import Rule
-from .general import dos_text, line_group, money, qty, units_text, wrong_modifier_finding
+from .general import _NONE, dos_text, line_group, money, qty, units_text, wrong_modifier_finding
 from .registry import register
 
 
@@ -35,6 +35,7 @@ class EcmOneUnit(Rule):
     tips = ("ECM-02",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile = ctx.profile
         for line in claim.lines:
             _, group = line_group(profile, line)
@@ -48,10 +49,11 @@ class EcmOneUnit(Rule):
                 problems.append(f"SV103 is {line.unit_basis or '(empty)'}, not UN")
             if not problems:
                 continue
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{line.label} on {dos_text(line)}: {'; '.join(problems)}: {group.label} "
-                f"lines bill exactly {units_text(str(want))} (SV103 UN, SV104 {want})")
+                f"lines bill exactly {units_text(str(want))} (SV103 UN, SV104 {want})"))
+        return found or _NONE
 
 
 @register
@@ -79,6 +81,7 @@ class EcmTeamConference(Rule):
     tips = ("ECM-06",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile = ctx.profile
         for line in claim.lines:
             entry, group = line_group(profile, line)
@@ -92,14 +95,15 @@ class EcmTeamConference(Rule):
                     n = qty(line)
                     expected = (f" ({money(entry.rate_cents)} × {units_text(n)} = "
                                 f"{money(round(entry.rate_cents * line.units))})")
-                yield ctx.line_finding(
+                found.append(ctx.line_finding(
                     self, line,
                     f"{label} is billed at {billed}: {group.label}s must carry a charge"
-                    f"{expected}", severity="error")
-            yield ctx.line_finding(
+                    f"{expected}", severity="error"))
+            found.append(ctx.line_finding(
                 self, line,
                 f"{label} ({group.label}) is not reimbursable: it is billed for information "
-                f"and pays nothing", severity="info")
+                f"and pays nothing", severity="info"))
+        return found or _NONE
 
 
 @register
@@ -126,9 +130,11 @@ class EcmModifiers(Rule):
     tips = ("ECM-07",)
 
     def check_claim(self, claim, ctx):
+        found = []
         for line in claim.lines:
             if not line.code:
                 continue
             finding = wrong_modifier_finding(self, line, ctx, "ECM", "ECM")
             if finding is not None:
-                yield finding
+                found.append(finding)
+        return found or _NONE

@@ -11,7 +11,31 @@ from ..dates import month_key
 from .base import Rule
 from .registry import register
 
+_NONE = ()  # what a rule returns when it finds nothing (no generator, no list)
+
 # --------------------------------------------------------------------------- helpers
+
+
+_MATCHES: dict = {}  # (code, modifier set, DOS) -> entry, for _MATCHES_OF only
+_MATCHES_OF = [None]  # the profile _MATCHES holds matches of (one at a time)
+
+
+def profile_match(profile, code, modifier_set, dos):
+    """``profile.match(code, modifier_set, dos)``, remembered: the claim rules ask it of
+    every line, several times, and a batch bills few codes on few dates."""
+    if _MATCHES_OF[0] is not profile:
+        _MATCHES.clear()
+        _MATCHES_OF[0] = profile
+    key = (code, modifier_set, dos)
+    try:
+        return _MATCHES[key]
+    except KeyError:
+        pass
+    entry = profile.match(code, modifier_set, dos)
+    if len(_MATCHES) >= 100_000:
+        _MATCHES.clear()
+    _MATCHES[key] = entry
+    return entry
 
 
 def line_entry(profile, line):
@@ -21,8 +45,9 @@ def line_entry(profile, line):
     modifier set, whatever its dates (so that its modifiers, units and spans are
     still checked); rates need the DOS, see ``GeneralRate``.
     """
-    if line.dos_from is not None:
-        return profile.match(line.code, line.modifier_set, line.dos_from)
+    dos = line.dos_from
+    if dos is not None:
+        return profile_match(profile, line.code, line.modifier_set, dos)
     for entry in profile.entries_for_code(line.code):
         if line.modifier_set in entry.modifier_sets:
             return entry
@@ -174,6 +199,7 @@ class GeneralNoSpan(Rule):
     tips = ("GEN-01",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile = ctx.profile
         for line in claim.lines:
             if not line.is_span:
@@ -181,11 +207,12 @@ class GeneralNoSpan(Rule):
             _, group = line_group(profile, line)
             if group is None or not group.no_span:
                 continue
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{line.label} bills the date span {dos_text(line)} ({line.days} days): "
                 f"{group.label} is billed on one date of service (DTP*472*D8), never a span",
-                at_dtp=True)
+                at_dtp=True))
+        return found or _NONE
 
 
 @register
@@ -214,15 +241,16 @@ class GeneralKaiserPrimary(Rule):
     tips = ("GEN-02",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile, roster = ctx.profile, ctx.roster
         kaiser = next((op for op in claim.other_payers
                        if op.sbr01 == "P" and profile.is_kaiser(op.name, op.payer_id)), None)
         if kaiser is None and roster is None:
-            return
+            return _NONE
         targets = [ln for ln in claim.lines
                    if is_ecm_line(profile, ln) or is_cs_line(profile, ln)]
         if not targets:
-            return
+            return _NONE
         cob = None
         if kaiser is not None:
             payer = " ".join(p for p in (kaiser.name, kaiser.payer_id and
@@ -239,10 +267,11 @@ class GeneralKaiserPrimary(Rule):
                                    f"in {month}")
             if not reasons:
                 continue
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{line.label} on {dos_text(line)}: {' and '.join(reasons)}; ECM and CS for a "
-                f"member with Kaiser as primary are coordinated through Kaiser, not this plan")
+                f"member with Kaiser as primary are coordinated through Kaiser, not this plan"))
+        return found or _NONE
 
 
 @register
@@ -270,31 +299,33 @@ class GeneralDsnp(Rule):
     tips = ("GEN-03",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile, roster = ctx.profile, ctx.roster
         dsnp = next((op for op in claim.other_payers if op.sbr09 == "16"), None)
         if dsnp is None and roster is None:
-            return
+            return _NONE
         targets = [ln for ln in claim.lines if is_ecm_line(profile, ln)]
         if not targets:
-            return
+            return _NONE
         who = ctx.member_label(claim.member)
         for line in targets:
             if dsnp is not None:
                 payer = dsnp.name or dsnp.payer_id or "an other payer"
-                yield ctx.line_finding(
+                found.append(ctx.line_finding(
                     self, line,
                     f"{line.label} on {dos_text(line)}: the claim's other payer {payer} has "
                     f"SBR09 16 (Medicare risk HMO, as D-SNPs report); D-SNP members get ECM "
-                    f"from their D-SNP, not this plan", severity="warning")
+                    f"from their D-SNP, not this plan", severity="warning"))
             if roster is not None and line.dos_from is not None:
                 month = month_key(line.dos_from)
                 row = roster.lookup(claim.member, month)
                 if row is not None and row[1] == "dsnp":
-                    yield ctx.line_finding(
+                    found.append(ctx.line_finding(
                         self, line,
                         f"{line.label} on {dos_text(line)}: the eligibility roster marks {who} "
                         f"D-SNP in {month}; D-SNP members get ECM from their D-SNP, not this "
-                        f"plan", severity="error")
+                        f"plan", severity="error"))
+        return found or _NONE
 
 
 @register
@@ -322,9 +353,10 @@ class GeneralEligibility(Rule):
     tips = ("GEN-04",)
 
     def check_claim(self, claim, ctx):
+        found = []
         roster = ctx.roster
         if roster is None or not len(roster):
-            return
+            return _NONE
         who = ctx.member_label(claim.member)
         for line in claim.lines:
             if line.dos_from is None:
@@ -336,10 +368,11 @@ class GeneralEligibility(Rule):
             why = (f"the eligibility roster marks {who} ineligible in {month}" if row is not None
                    else f"{who} is not on the eligibility roster for {month}")
             label = line.label or "the line"
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{label} on {dos_text(line)}: {why}; verify eligibility every month before "
-                f"billing")
+                f"billing"))
+        return found or _NONE
 
 
 @register
@@ -366,11 +399,12 @@ class GeneralRate(Rule):
     tips = ("GEN-05",)
 
     def check_claim(self, claim, ctx):
+        found = []
         profile = ctx.profile
         for line in claim.lines:
             if line.dos_from is None or line.unit_basis == "MJ":
                 continue
-            entry = profile.match(line.code, line.modifier_set, line.dos_from)
+            entry = profile_match(profile, line.code, line.modifier_set, line.dos_from)
             if entry is None or entry.rate_type != "per_unit" or entry.rate_cents is None:
                 continue
             units = line.units
@@ -386,11 +420,12 @@ class GeneralRate(Rule):
             if charge * 100 == expected:
                 continue
             n = qty(line)
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{line.label} on {dos_text(line)} is billed at "
                 f"{money(int((charge * 100).quantize(Decimal(1), ROUND_HALF_UP)))}: the contract "
-                f"rate is {money(entry.rate_cents)} × {units_text(n)} = {money(int(expected))}")
+                f"rate is {money(entry.rate_cents)} × {units_text(n)} = {money(int(expected))}"))
+        return found or _NONE
 
 
 @register
@@ -417,14 +452,18 @@ class GeneralTarCited(Rule):
     tips = ("GEN-06",)
 
     def check_claim(self, claim, ctx):
+        if any(a.strip() for a in claim.g1):
+            return _NONE  # the claim cites a TAR for all its lines
+        found = []
         profile = ctx.profile
         for line in claim.lines:
-            if any(a.strip() for a in (*line.g1, *claim.g1)):
+            if any(a.strip() for a in line.g1):
                 continue
             _, group = line_group(profile, line)
             if group is None or not group.tar_required:
                 continue
-            yield ctx.line_finding(
+            found.append(ctx.line_finding(
                 self, line,
                 f"{line.label} on {dos_text(line)} needs a TAR ({group.label}) but cites none: "
-                f"add REF*G1 with the approved TAR number to the line or the claim")
+                f"add REF*G1 with the approved TAR number to the line or the claim"))
+        return found or _NONE

@@ -35,6 +35,7 @@ from bisect import bisect_left, bisect_right, insort
 from calendar import monthrange
 from datetime import date
 
+from ..model.facts import counting_key
 from .base import Rule
 
 EPS = 1e-9
@@ -48,50 +49,65 @@ MAX_SPREAD_DAYS = 3660  # a span longer than this (a typo) is spread over its fi
 class LimitIndex:
     """Counted facts of a batch grouped by (group, member), in counting order.
 
-    ``counted[group][member]`` is a list of ``(rank, fact)``: rank is the counting
-    position (history first, then batch lines in DOS order). ``lines[group]`` lists
-    the batch lines of the group that are not void (superseded ones included),
-    in DOS order, for per-line checks that belong to a batch rule.
+    ``counted[group][member]`` is a plain list of facts in counting order (history
+    first, then batch lines in DOS order), built once and shared by every limit rule.
+    ``batch_lines(groups)`` lists the batch lines of the groups that are not void
+    (superseded ones included), in DOS order, for per-line checks of a batch rule.
     """
 
     def __init__(self, batch):
         self.size = (len(batch.lines), len(batch.history))
+        self._batch = batch
+        self._counted = batch.counted_lines(copy=False)  # the batch's cached list: no copy
         counted: dict[str, dict[object, list]] = {}
-        for rank, fact in enumerate(batch.counted_lines()):
-            if fact.group is None or fact.dos_from is None:
+        for fact in self._counted:
+            group = fact.group
+            if group is None or fact.dos_from is None:
                 continue
-            counted.setdefault(fact.group, {}).setdefault(fact.member, []).append((rank, fact))
+            by_member = counted.get(group)
+            if by_member is None:
+                by_member = counted[group] = {}
+            member = fact.member
+            facts = by_member.get(member)
+            if facts is None:
+                by_member[member] = [fact]
+            else:
+                facts.append(fact)
         self.counted = counted
-        lines: dict[str, list] = {}
-        for fact in batch.lines:
-            if fact.group is not None and fact.status != "void" and fact.dos_from is not None:
-                lines.setdefault(fact.group, []).append(fact)
-        for facts in lines.values():
-            facts.sort(key=_sort_key)
-        self.lines = lines
 
     def sequences(self, groups):
-        """(member, [facts in counting order]) for every member with a fact in ``groups``."""
+        """(member, [facts in counting order]) for every member with a fact in ``groups``.
+
+        One group: the index's own lists (shared by every rule; callers only read them).
+        Several: one pass over the counted lines, members in the order of the groups.
+        """
         groups = tuple(dict.fromkeys(groups))
         if len(groups) == 1:
-            for member, ranked in self.counted.get(groups[0], {}).items():
-                yield member, [f for _, f in ranked]
+            yield from self.counted.get(groups[0], {}).items()
             return
         merged: dict[object, list] = {}
-        for group in groups:
-            for member, ranked in self.counted.get(group, {}).items():
-                merged.setdefault(member, []).extend(ranked)
-        for member, ranked in merged.items():
-            ranked.sort(key=lambda rf: rf[0])
-            yield member, [f for _, f in ranked]
+        for group in groups:  # members in the order the per-group walk would meet them
+            for member in self.counted.get(group, ()):
+                if member not in merged:
+                    merged[member] = []
+        if not merged:
+            return
+        wanted = frozenset(g for g in groups if g in self.counted)
+        for fact in self._counted:
+            group = fact.group
+            if group in wanted and fact.dos_from is not None:
+                merged[fact.member].append(fact)
+        yield from merged.items()
 
     def batch_lines(self, groups):
-        """Batch lines (not void) of ``groups``, in DOS order."""
-        groups = tuple(dict.fromkeys(groups))
-        if len(groups) == 1:
-            return list(self.lines.get(groups[0], ()))
-        out = [f for g in groups for f in self.lines.get(g, ())]
-        out.sort(key=_sort_key)
+        """Batch lines (not void) of ``groups``, in DOS order (built on demand, not kept)."""
+        wanted = set(groups)
+        out = [f for f in self._batch.lines
+               if f.group in wanted and f.status != "void" and f.dos_from is not None]
+        try:  # the order of _sort_key, one int per line
+            out.sort(key=counting_key)
+        except ValueError:
+            out.sort(key=_sort_key)
         return out
 
 

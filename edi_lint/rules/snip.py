@@ -229,16 +229,30 @@ def _first(value: str, comp: str, k: int) -> bool:
 
 def _predicate(tag, required, composites=(), pairs=()):
     """A compiled ``ok(elements, handler)``: True when nothing required is missing."""
+    terms = _required_terms(tag, required, composites, pairs)
+    return eval(f"lambda e, h: bool({' and '.join(terms)})", {"_first": _first})  # noqa: S307
+
+
+def _required_terms(tag, required, composites=(), pairs=(), inline=False):
+    """The terms of ``_predicate`` (Python expressions over ``e`` and ``h``); ``inline``
+    spells ``_first`` out (for the fused guards, which may assign ``_p``)."""
     top = max(required, default=0)
     terms = [f"len(e) > {top}"] + [f"e[{i}]" for i in required]
     if tag == "HL":
         terms.append("(e[3] == '20' or not e[3] or e[2])")
     for i, parts in composites:
         assert parts == tuple(range(1, len(parts) + 1)) and i in required
-        terms.append(f"_first(e[{i}], h.tx.component, {len(parts)})")
+        k = len(parts)
+        if not inline:
+            terms.append(f"_first(e[{i}], h.tx.component, {k})")
+        elif k == 1:  # e[i] is not empty (required): its first component is not
+            terms.append(f"not e[{i}].startswith(h.tx.component)")
+        else:
+            terms.append(f"(len(_p := e[{i}].split(h.tx.component, {k})) >= {k} and "
+                         + " and ".join(f"_p[{j}]" for j in range(k)) + ")")
     for a, b in pairs:
         terms.append(f"(len(e) <= {a} or bool(e[{a}]) == (len(e) > {b} and bool(e[{b}])))")
-    return eval(f"lambda e, h: bool({' and '.join(terms)})", {"_first": _first})  # noqa: S307
+    return terms
 
 
 def _fast_table(required, composites):
@@ -639,6 +653,7 @@ class ModifierFormat(Rule):
 
 _NPI_LOOPS = {"2010AA": "billing provider", "2310B": "rendering provider",
               "2420A": "rendering provider"}
+_NPI_OK: set[str] = set()  # NPIs already found valid (a memo)
 
 
 @register
@@ -671,13 +686,20 @@ class NpiCheckDigit(Rule):
         if role is None or handler.tx.kind != "837P":
             return _NONE
         npi = seg.get(9)
-        if not npi or npi_valid(npi):
+        if not npi or npi in _NPI_OK:
+            return _NONE
+        if npi_valid(npi):
+            if len(_NPI_OK) < 50_000:
+                _NPI_OK.add(npi)
             return _NONE
         if len(npi) != 10 or not npi.isdigit():
             why = "is not 10 digits"
         else:
             why = "fails the check digit (Luhn over 80840 + the first 9 digits)"
         return (_find(self, ctx, seg, handler, f"{role} NPI {npi[:20]!r} {why}"),)
+
+
+_D8_OK: set[str] = set()  # DMG02 birth dates already found real (a memo)
 
 
 def _bad_date(qualifier: str, value: str) -> str | None:
@@ -739,7 +761,11 @@ class DateValid(Rule):
             if handler is None or seg.get(1) != "D8" or not seg.get(2):
                 return _NONE
             value = seg.get(2)
+            if value in _D8_OK:
+                return _NONE
             why, where = _bad_date("D8", value), "DMG02 (D8)"
+            if why is None and len(_D8_OK) < 50_000:
+                _D8_OK.add(value)
         elif tag == "BHT":
             value = seg.get(4)
             if handler is None or not value:
@@ -888,6 +914,121 @@ class QuantityPositive(Rule):
             return _NONE
         return (_find(self, ctx, seg, handler, f"SV104 quantity {units[:15]!r} is not greater"
                       " than zero"),)
+
+
+# --------------------------------------------------------------------------- fused fast path
+
+# The engine calls each segment rule's ``check_segment`` for every segment of its ids; most
+# segments are valid, and on those every rule returns nothing. So each segment id gets one
+# compiled predicate over all the SNIP segment rules above (``segment_guard``): True only
+# when none of them would report anything for the segment (or change any state), and then
+# the engine skips the rules' calls. When it says False (a problem, a 278, a segment outside
+# a transaction set, a value not seen before), the rules run as ever and decide: the guard
+# only ever skips work, it never makes a finding. Each rule's share of a guard is written
+# next to its own fast path below; a segment id whose rules are not all covered gets none.
+
+def _sv1_ok(seg, handler) -> bool:
+    """X103/X501/X502 on an SV1: HC qualifier, a known-good code and known-good modifiers."""
+    qualifier, code, mods = _sv101(seg, handler)
+    if qualifier != "HC" or (code and code not in _CODES_OK):
+        return False
+    for m in mods:
+        if m not in _MODIFIERS_OK:  # holds 2-character, well-formed modifiers only
+            return False
+    return True
+
+
+def _guard_terms(code: str, tag: str):
+    """Expressions over ``seg``, ``e`` (its elements) and ``h`` (an 837P builder) that are
+    all true only when rule ``code`` returns nothing for ``seg``; None when not covered."""
+    if code == "X101":
+        if tag == "NM1":
+            return ["_FAST_NM1_837.get(h.loop, _FAST_NM1_BASE)(e, h)"]
+        required = {**_REQUIRED_837, **_REQUIRED_ENVELOPE}.get(tag)
+        if required is None:
+            return []
+        return _required_terms(tag, required, _COMPONENTS_837.get(tag, ()), _PAIRED.get(tag, ()),
+                               inline=True)
+    if code == "X102":
+        return ([f"(len(e) <= {i} or not e[{i}] or (e[{i}].replace('.', '', 1).isdigit()"
+                 f" and e[{i}].isascii()))" for i in _DECIMAL.get(tag, ())]
+                + [f"(len(e) <= {i} or not e[{i}] or (e[{i}].isdigit() and e[{i}].isascii()))"
+                   for i in _INTEGER.get(tag, ())])
+    if code == "X103":
+        return {"NM1": ["(len(e) < 10 or not e[9] or 2 <= len(e[9]) <= 80)"],
+                "REF": ["(len(e) < 3 or len(e[2]) <= 50)"],
+                "CLM": ["(len(e) < 2 or len(e[1]) <= 20)"],
+                "SV1": ["_sv1_ok(seg, h)"]}.get(tag)
+    if code == "X110":
+        i = 5 if tag == "CLM" else 1
+        return [f"(len(e) <= {i} or not e[{i}] or h.tx.component in e[{i}])"]
+    if code == "X111":
+        return ["seg.text.isascii()"]
+    if code in ("X501", "X502"):
+        return ["_sv1_ok(seg, h)"]
+    if code == "X503":
+        return ["(len(e) < 10 or e[8] != 'XX' or not e[9] or e[9] in _NPI_OK"
+                " or h.loop not in _NPI_LOOPS)"]
+    if code == "X504":
+        if tag == "DTP":
+            return ["(len(e) < 4 or not e[3] or (h.line is not None and h.line.dos_from is not None"
+                    " and h.line.dtp_pos is not None and h.line.dtp_pos.index == seg.index))"]
+        if tag == "DMG":
+            return ["(len(e) < 3 or e[1] != 'D8' or not e[2] or e[2] in _D8_OK)"]
+        return None
+    if code == "X505":
+        return ["(len(e) < 4 or e[2] != 'RD8' or len(e[3]) != 17 or e[3][:8] <= e[3][9:])"]
+    if code == "X506":
+        return ["(len(e) < 6 or e[5].split(h.tx.component)[2:3] in ([], [''], ['1'], ['7'],"
+                " ['8']))"]
+    if code == "X507":
+        return ["(len(e) < 4 or e[3] in ('', 'UN', 'MJ'))"]
+    if code == "X508":
+        return ["(len(e) < 5 or not e[4] or (e[4].isdigit() and e[4].isascii()"
+                " and e[4].strip('0') != ''))"]
+    return None
+
+
+_SEGMENT_RULES = (RequiredElement, NumericElement, ElementLength, ComponentSeparatorUnused,
+                  NonAsciiData, ProcedureCode, ModifierFormat, NpiCheckDigit, DateValid,
+                  DateRangeOrder, ClaimFrequency, UnitBasis, QuantityPositive)
+
+
+def _build_guards() -> dict:
+    by_tag: dict[str, list] = {}
+    for cls in _SEGMENT_RULES:
+        for tag in cls.segment_ids:
+            by_tag.setdefault(tag, []).append(cls.code)
+    source = []
+    for tag, codes in by_tag.items():
+        terms: list[str] = []
+        for code in codes:
+            more = _guard_terms(code, tag)
+            if more is None:
+                break
+            terms += [t for t in more if t not in terms]
+        else:
+            source.append(f"def guard_{tag}(seg, h):\n"
+                          f"    if h is None or h.tx.kind != '837P':\n"
+                          f"        return False\n"
+                          f"    e = seg.elements\n"
+                          f"    return {' and '.join(terms) or 'True'}\n")
+    space: dict = {}
+    exec("\n".join(source), globals(), space)  # noqa: S102  (one compile at import)
+    return {name[len("guard_"):]: fn for name, fn in space.items()}
+
+
+_GUARDS = _build_guards()
+
+
+def _segment_guard(self, tag):
+    if type(self) not in _SEGMENT_RULES:  # a subclass may check more: no shortcut
+        return None
+    return _GUARDS.get(tag)
+
+
+for _cls in _SEGMENT_RULES:
+    _cls.segment_guard = _segment_guard
 
 
 # --------------------------------------------------------------------------- emitted elsewhere
