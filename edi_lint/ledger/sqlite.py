@@ -357,9 +357,22 @@ def _tables(conn) -> set[str]:
 
 
 def _identify(conn, path: str, fresh_ok: bool) -> int:
-    """The schema version of an edi-lint ledger; 0 for an empty file; else UsageError."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    tables = _tables(conn)
+    """The schema version of an edi-lint ledger; 0 for an empty file; else UsageError.
+
+    The header's application id and the table list are read in one snapshot: read
+    apart, a concurrent first ``ledger add`` could commit between the two reads and
+    make a fresh ledger look like "an SQLite database of something else".
+    """
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = _tables(conn)
+    finally:
+        if own:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("COMMIT")
     if app_id == schema.APPLICATION_ID and "ledger_schema" in tables:
         return _version_of(conn, path)
     if app_id == 0 and not tables:
