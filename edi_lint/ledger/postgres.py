@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - exercised by a test that hides psycopg
 
 from ..engine import UsageError
 from . import pg_schema
-from .base import AddReport, Ledger
+from .base import AddReport, Ledger, collect_stats
 
 INSTALL_HINT = "pip install 'edi-lint[postgres]'"
 CONNECT_TIMEOUT_S = 10
@@ -492,32 +492,7 @@ class PgLedger(Ledger):
 
     def stats(self) -> dict:
         with self._snapshot() as cur:
-            def one(query):
-                return cur.execute(query).fetchone()
-            status = dict(cur.execute("SELECT status, COUNT(*) FROM claims GROUP BY status"))
-            lines, members, first, last = one(
-                "SELECT COUNT(*), COUNT(DISTINCT member), MIN(dos_from),"
-                " MAX(COALESCE(dos_to, dos_from)) FROM lines")
-            counted = one("SELECT COUNT(*) FROM lines l JOIN claims c ON c.id = l.claim_id"
-                          " WHERE c.status = 'active'")[0]
-            responses, approved = one(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE hcr01 IN ('A1', 'A2', 'A6'))"
-                " FROM responses")
-            adds, last_add = one("SELECT COUNT(*), MAX(recorded_at) FROM adds")
-            groups = dict(cur.execute(
-                "SELECT COALESCE(grp, '(not in profile)'), COUNT(*) FROM lines"
-                " GROUP BY grp ORDER BY grp NULLS FIRST"))
-        return {
-            "backend": "postgresql", "schema_version": self._version,
-            "claims": sum(status.values()),
-            "claims_active": status.get("active", 0),
-            "claims_superseded": status.get("superseded", 0),
-            "claims_void": status.get("void", 0),
-            "lines": lines, "lines_counted": counted, "members": members,
-            "dos_first": first, "dos_last": last,
-            "tar_responses": responses, "tar_responses_approved": approved,
-            "adds": adds, "last_add": last_add, "lines_by_group": groups,
-        }
+            return collect_stats(cur, "postgresql", self._version)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from ..engine import UsageError
 from . import schema
-from .base import AddReport, Ledger
+from .base import AddReport, Ledger, collect_stats
 
 BUSY_TIMEOUT_S = 300.0  # how long a writer waits for another writer's add to commit
 IN_CHUNK = 900  # members per IN list (below SQLite's oldest variable limit, 999)
@@ -291,34 +291,10 @@ class SqliteLedger(Ledger):
             cur = self.conn.cursor()
             cur.execute("BEGIN")
             try:
-                one = lambda sql: cur.execute(sql).fetchone()  # noqa: E731
-                status = dict(cur.execute("SELECT status, COUNT(*) FROM claims GROUP BY status"))
-                lines, members, first, last = one(
-                    "SELECT COUNT(*), COUNT(DISTINCT member), MIN(dos_from),"
-                    " MAX(COALESCE(dos_to, dos_from)) FROM lines")
-                counted = one("SELECT COUNT(*) FROM lines l JOIN claims c ON c.id = l.claim_id"
-                              " WHERE c.status = 'active'")[0]
-                responses, approved = one(
-                    "SELECT COUNT(*), COALESCE(SUM(hcr01 IN ('A1', 'A2', 'A6')), 0)"
-                    " FROM responses")
-                adds, last_add = one("SELECT COUNT(*), MAX(recorded_at) FROM adds")
-                groups = dict(cur.execute(
-                    "SELECT COALESCE(grp, '(not in profile)'), COUNT(*) FROM lines"
-                    " GROUP BY grp ORDER BY grp"))
+                return collect_stats(cur, "sqlite", self._version)
             finally:
                 with contextlib.suppress(sqlite3.Error):
                     cur.execute("COMMIT")
-        return {
-            "backend": "sqlite", "schema_version": self._version,
-            "claims": sum(status.values()),
-            "claims_active": status.get("active", 0),
-            "claims_superseded": status.get("superseded", 0),
-            "claims_void": status.get("void", 0),
-            "lines": lines, "lines_counted": counted, "members": members,
-            "dos_first": first, "dos_last": last,
-            "tar_responses": responses, "tar_responses_approved": approved,
-            "adds": adds, "last_add": last_add, "lines_by_group": groups,
-        }
 
 
 # -- helpers --------------------------------------------------------------------------------
