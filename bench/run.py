@@ -290,19 +290,28 @@ def main(argv=None) -> int:
 
     # -- pyx12 -------------------------------------------------------------------------------
     if not args.no_pyx12:
+        # pyx12 pays a fixed cost (imports, loading its X222A1 map) before its first claim:
+        # a slice 4x as big gives the rate per MB beyond that (the marginal rate), which is
+        # what a big file sees. Both rates are printed; the ratio uses the marginal one.
         slice_path = generate.gen_837_slice(args.pyx12_claims, out)
-        slice_mb = mb(slice_path)
+        big_path = generate.gen_837_slice(4 * args.pyx12_claims, out)
+        slice_mb, big_mb = mb(slice_path), mb(big_path)
         seconds = pyx12_validate(slice_path)
-        pyx_rate = slice_mb / seconds
+        big_seconds = pyx12_validate(big_path)
+        pyx_first = slice_mb / seconds
+        pyx_rate = (big_mb - slice_mb) / max(big_seconds - seconds, 1e-9)
         ours = {s: r[0] / r[1] for s, r in results.items()}
         slice_ours = check([slice_path], repeat)[0]
         print(f"pyx12 full validation of the first {args.pyx12_claims} claims of the same stream"
-              f" ({slice_mb:.2f} MB): {seconds:.2f} s = {pyx_rate:.3f} MB/s")
-        print(f"  edi-lint check on the same slice: {slice_ours:.2f} s"
+              f" ({slice_mb:.2f} MB): {seconds:.2f} s = {pyx_first:.3f} MB/s;"
+              f" first {4 * args.pyx12_claims} ({big_mb:.2f} MB): {big_seconds:.2f} s;"
+              f" marginal rate {pyx_rate:.3f} MB/s")
+        print(f"  edi-lint check on the {args.pyx12_claims}-claim slice: {slice_ours:.2f} s"
               f" ({slice_mb / slice_ours:.2f} MB/s with start-up;"
               f" {seconds / slice_ours:.0f}x faster)")
         for s, rate in ours.items():
-            print(f"  edi-lint {s:g} MB: {rate:.1f} MB/s = {rate / pyx_rate:.0f}x pyx12"
+            print(f"  edi-lint {s:g} MB: {rate:.1f} MB/s = {rate / pyx_rate:.0f}x pyx12's marginal"
+                  f" rate ({rate / pyx_first:.0f}x its {args.pyx12_claims}-claim rate)"
                   "  [target >= 50x, aim 100x]")
         print()
 

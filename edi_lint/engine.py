@@ -299,19 +299,11 @@ class Linter:
         tracker = EnvelopeTracker(report, open_transaction)
 
         def segment_hook(tag, rules):
+            """(guard, check) for the tracker: one predicate for all the rules of ``tag``
+            (when they share one) that lets a clean segment skip their calls."""
             checks = tuple(rule.check_segment for rule in rules)
             guards = {rule.segment_guard(tag) for rule in rules}
             guard = guards.pop() if len(guards) == 1 else None
-            if guard is not None:  # one predicate for all the rules: skip them when it holds
-
-                def run_guarded(seg, handler):
-                    if guard(seg, handler):
-                        return
-                    for check in checks:
-                        found = check(seg, handler, ctx)
-                        if found:
-                            extend(found)
-                return run_guarded
             if len(checks) == 1:
                 check = checks[0]
 
@@ -319,14 +311,14 @@ class Linter:
                     found = check(seg, handler, ctx)
                     if found:  # the usual empty tuple costs no extend
                         extend(found)
-                return run_one
+                return guard, run_one
 
             def run_checks(seg, handler):
                 for check in checks:
                     found = check(seg, handler, ctx)
                     if found:
                         extend(found)
-            return run_checks
+            return guard, run_checks
 
         after = {tag: segment_hook(tag, rules) for tag, rules in self.segment_rules.items()} or None
         ig = None

@@ -130,19 +130,22 @@ class Claim837Builder:
             self.patient = None
 
     def _nm1(self, seg):
+        els = seg.elements
+        if len(els) < 10:
+            els = _padded(els, 10)
         loops = NM1_LOOPS.get(self.region)
-        loop = loops.get(seg.get(1), self.loop) if loops else self.loop
+        loop = loops.get(els[1], self.loop) if loops else self.loop
         self.loop = loop
         self.seen.add(loop)
-        if loop == "2010AA" and seg.get(8) == "XX":
-            self.billing_npi = seg.get(9)
+        if loop == "2010AA" and els[8] == "XX":
+            self.billing_npi = els[9]
         elif loop == "2010BA":
-            self.subscriber = seg.get(9)
+            self.subscriber = els[9]
         elif loop == "2010CA":
-            self.patient = seg.get(9)
+            self.patient = els[9]
         elif loop == "2330B" and self.other is not None:
-            self.other.name = seg.get(3)
-            self.other.payer_id = seg.get(9)
+            self.other.name = els[3]
+            self.other.payer_id = els[9]
 
     def _sbr(self, seg):
         if self.claim is None:
@@ -184,15 +187,19 @@ class Claim837Builder:
         claim = self.claim
         if claim is None:
             return
-        qual = seg.get(1)
+        els = seg.elements
+        qual = els[1] if len(els) > 1 else ""
+        if qual != "G1" and qual != "F8":
+            return  # REF*D9, REF*6R...: nothing the rules read
+        number = els[2] if len(els) > 2 else ""
         if self.region == "2400" and self.line is not None:
             if qual == "G1" and self.loop == "2400":
-                self.line.g1.append(seg.get(2))
+                self.line.g1.append(number)
         elif self.region == "2300" and self.loop == "2300":
             if qual == "G1":
-                claim.g1.append(seg.get(2))
-            elif qual == "F8":
-                claim.f8.append(seg.get(2))
+                claim.g1.append(number)
+            else:
+                claim.f8.append(number)
 
     # -- service line ------------------------------------------------------------
     def _lx(self, seg):
@@ -201,12 +208,15 @@ class Claim837Builder:
             self.report("S011", "LX service line outside a claim (no CLM before it)", seg, loop="2400")
             return
         self.region = self.loop = "2400"
-        lx = seg.get(1)
+        els = seg.elements
+        lx = els[1] if len(els) > 1 else ""
         if lx != str(self.lx_expected):
             self.report("S010", f"LX01 is {lx!r}; expected {self.lx_expected} (service lines of a"
                         " claim are numbered 1, 2, 3...)", seg, loop="2400", claim=claim)
         self.lx_expected = (_int(lx) or self.lx_expected) + 1
-        self.line = ServiceLine(claim, len(claim.lines) + 1, _int(lx), Pos.of(seg, "2400"))
+        self.line = ServiceLine(claim, len(claim.lines) + 1, _int(lx),
+                                _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag,
+                                           "2400", seg.text)))
         claim.lines.append(self.line)
 
     def _sv1(self, seg):
@@ -221,8 +231,10 @@ class Claim837Builder:
             claim.lines.append(line)
             self.region = "2400"
         self.loop = "2400"
-        line.pos = Pos.of(seg, "2400")
-        _, sv101, line.charge_raw, line.unit_basis, line.units_raw = _padded(seg.elements, 5)
+        line.pos = _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag, "2400", seg.text))
+        els = seg.elements
+        _, sv101, line.charge_raw, line.unit_basis, line.units_raw = (
+            els[:5] if len(els) >= 5 else _padded(els, 5))
         comp = sv101.split(self.tx.component)
         line.qualifier = comp[0]
         line.code = comp[1] if len(comp) > 1 else ""
@@ -233,11 +245,13 @@ class Claim837Builder:
         line.units = quantity(line.units_raw)
 
     def _dtp(self, seg):
-        if self.region == "2400" and self.line is not None and seg.get(1) == "472" \
+        els = seg.elements
+        if self.region == "2400" and self.line is not None and els[1:2] == ["472"] \
                 and self.loop == "2400":
             line = self.line
-            line.dtp_pos = Pos.of(seg, "2400")
-            _, _, line.dos_qualifier, line.dos_raw = _padded(seg.elements, 4)
+            line.dtp_pos = _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag, "2400",
+                                      seg.text))
+            _, _, line.dos_qualifier, line.dos_raw = els[:4] if len(els) >= 4 else _padded(els, 4)
             period = parse_period(line.dos_qualifier, line.dos_raw)
             if period:
                 line.dos_from, line.dos_to = period
@@ -249,6 +263,9 @@ class Claim837Builder:
     def _svd(self, seg):
         if self.region == "2400":
             self.loop = "2430"
+
+
+_new = tuple.__new__  # Pos without the generated NamedTuple.__new__ frame (as Pos.of)
 
 
 def _padded(elements, n):

@@ -7,7 +7,7 @@ class ServiceLine:
 
     __slots__ = ("claim", "lx", "qualifier", "code", "modifiers", "modifier_set", "charge_cents",
                  "charge_raw", "unit_basis", "units", "units_raw", "dos_from", "dos_to",
-                 "dos_qualifier", "dos_raw", "g1", "pos", "dtp_pos", "lx_pos", "number")
+                 "dos_qualifier", "dos_raw", "g1", "pos", "dtp_pos", "lx_pos", "number", "matched")
 
     def __init__(self, claim, number, lx=None, lx_pos=None):
         self.claim = claim
@@ -30,6 +30,7 @@ class ServiceLine:
         self.g1: list[str] = []
         self.pos = None  # SV1
         self.dtp_pos = None
+        self.matched = None  # (profile, entry, group) once a rule asked (``rules.general.line_group``)
 
     @property
     def label(self) -> str:

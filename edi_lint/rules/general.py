@@ -45,21 +45,30 @@ def line_entry(profile, line):
     modifier set, whatever its dates (so that its modifiers, units and spans are
     still checked); rates need the DOS, see ``GeneralRate``.
     """
-    dos = line.dos_from
-    if dos is not None:
-        return profile_match(profile, line.code, line.modifier_set, dos)
-    for entry in profile.entries_for_code(line.code):
-        if line.modifier_set in entry.modifier_sets:
-            return entry
-    return None
+    return line_group(profile, line)[0]
 
 
 def line_group(profile, line):
-    """(entry, group) of the line, or (None, None) when the profile does not know it."""
-    entry = line_entry(profile, line)
-    if entry is None:
-        return None, None
-    return entry, profile.groups[entry.group]
+    """(entry, group) of the line, or (None, None) when the profile does not know it.
+
+    Every claim rule asks this of every line: the answer is kept on the line (a line
+    does not change once its claim is built), so the profile is searched once a line.
+    """
+    matched = line.matched
+    if matched is not None and matched[0] is profile:
+        return matched[1]
+    dos = line.dos_from
+    entry = None
+    if dos is not None:
+        entry = profile_match(profile, line.code, line.modifier_set, dos)
+    else:
+        for candidate in profile.entries_for_code(line.code):
+            if line.modifier_set in candidate.modifier_sets:
+                entry = candidate
+                break
+    found = (None, None) if entry is None else (entry, profile.groups[entry.group])
+    line.matched = (profile, found)
+    return found
 
 
 def is_ecm_line(profile, line) -> bool:
@@ -404,7 +413,7 @@ class GeneralRate(Rule):
         for line in claim.lines:
             if line.dos_from is None or line.unit_basis == "MJ":
                 continue
-            entry = profile_match(profile, line.code, line.modifier_set, line.dos_from)
+            entry = line_entry(profile, line)
             if entry is None or entry.rate_type != "per_unit" or entry.rate_cents is None:
                 continue
             units = line.units

@@ -11,6 +11,8 @@ X104 and X105 (``model/build837.py``) and X107 (``x12/envelope.py``).
 """
 from __future__ import annotations
 
+import re
+
 from ..dates import parse_d8
 from ..model.common import Pos
 from .base import Rule
@@ -994,6 +996,36 @@ _SEGMENT_RULES = (RequiredElement, NumericElement, ElementLength, ComponentSepar
                   DateRangeOrder, ClaimFrequency, UnitBasis, QuantityPositive)
 
 
+_LONGER = re.compile(r"^len\(e\) > (\d+)$")
+_PRESENT = re.compile(r"^e\[(\d+)\]$")
+_SHORT = re.compile(r"len\(e\) (<=|<) (\d+) or ")
+_EMPTY_OR = re.compile(r"not e\[(\d+)\] or ")
+
+
+def _simplified(terms: list[str]) -> list[str]:
+    """``terms`` without the alternatives the required-element terms already rule out.
+
+    The X101 terms come first: ``len(e) > N`` and ``e[i]`` for each required element.
+    After them, ``len(e) <= k or ...`` (k <= N), ``len(e) < k or ...`` (k <= N + 1) and
+    ``not e[i] or ...`` (i required) can never be true, so they are dropped: same
+    predicate, fewer operations on every segment.
+    """
+    longer = next((int(m.group(1)) for t in terms if (m := _LONGER.match(t))), -1)
+    present = {int(m.group(1)) for t in terms if (m := _PRESENT.match(t))}
+
+    def short(m):
+        k = int(m.group(2))
+        return "" if k <= longer + (m.group(1) == "<") else m.group(0)
+
+    out = []
+    for term in terms:
+        if not _LONGER.match(term) and not _PRESENT.match(term):
+            term = _SHORT.sub(short, term)
+            term = _EMPTY_OR.sub(lambda m: "" if int(m.group(1)) in present else m.group(0), term)
+        out.append(term)
+    return out
+
+
 def _build_guards() -> dict:
     by_tag: dict[str, list] = {}
     for cls in _SEGMENT_RULES:
@@ -1008,11 +1040,19 @@ def _build_guards() -> dict:
                 break
             terms += [t for t in more if t not in terms]
         else:
+            body = " and ".join(_simplified(terms)) or "True"
+            tx = "tx = h.tx"
+            if "h.tx.component" in body:  # read once, not once a term
+                body = body.replace("h.tx.component", "c")
+                tx += "; c = tx.component"
             source.append(f"def guard_{tag}(seg, h):\n"
-                          f"    if h is None or h.tx.kind != '837P':\n"
+                          f"    if h is None:\n"
+                          f"        return False\n"
+                          f"    {tx}\n"
+                          f"    if tx.kind != '837P':\n"
                           f"        return False\n"
                           f"    e = seg.elements\n"
-                          f"    return {' and '.join(terms) or 'True'}\n")
+                          f"    return {body}\n")
     space: dict = {}
     exec("\n".join(source), globals(), space)  # noqa: S102  (one compile at import)
     return {name[len("guard_"):]: fn for name, fn in space.items()}

@@ -51,8 +51,10 @@ class EnvelopeTracker:
 
         Same effect as ``for seg in segments: feed(seg)``: a segment inside ST..SE is
         counted and handed to the handler; every other one goes through ``feed``.
-        ``after`` maps segment ids to ``hook(seg, handler)``, called once the segment
-        was fed (the engine's segment rules).
+        ``after`` maps segment ids to ``(guard, check)``, run once the segment was fed
+        (the engine's segment rules): ``check(seg, handler)`` runs unless ``guard`` is
+        given and ``guard(seg, handler)`` says the segment is clean. One call a valid
+        segment: the guard is called here, not through a wrapper.
         """
         envelope = _ENVELOPE
         count = self.seg_count
@@ -76,7 +78,9 @@ class EnvelopeTracker:
             if after is not None:
                 hook = after.get(tag)
                 if hook is not None:
-                    hook(seg, handler)
+                    guard, check = hook
+                    if guard is None or not guard(seg, handler):
+                        check(seg, handler)
         self.seg_count = count
         if seg is not None:
             self.last = seg
