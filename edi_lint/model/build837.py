@@ -62,6 +62,7 @@ class Claim837Builder:
         self.emit = emit  # called with each finished Claim
         self.report = report  # report(code, message, seg, loop=..., claim=..., line=...)
         self.region = "header"  # header, 2000A, 2000B, 2000C, 2300, 2320, 2400
+        self.route = _ROUTES["header"]  # the region's steps: always set with the region
         self.loop = "header"
         self.hl_levels: dict[str, str] = {}
         self.hl_expected = 1
@@ -78,12 +79,15 @@ class Claim837Builder:
 
     # -- dispatch ------------------------------------------------------------
     def segment(self, seg):
-        tag = seg.tag
-        if tag not in ALLOWED[self.region]:
-            self._misplaced(seg)
-        handler = _HANDLERS.get(tag)
-        if handler is not None:
-            handler(self, seg)
+        # One lookup a segment: the region's route says what to build and whether the
+        # segment is out of place (X104); see ``_routes``.
+        step = self.route.get(seg.tag, _MISPLACED)
+        if step is not None:
+            step(self, seg)
+
+    def _enter(self, region):
+        self.region = region
+        self.route = _ROUTES[region]
 
     def finish(self, seg, complete):
         self._close_claim()
@@ -108,7 +112,9 @@ class Claim837Builder:
         self._close_claim()
         _, hl_id, parent, level = _padded(seg.elements, 4)
         loop = HL_LEVELS.get(level, "2000?")
-        self.loop = self.region = loop if loop != "2000?" else self.region
+        if loop != "2000?":
+            self._enter(loop)
+        self.loop = self.region
         self.seen.add(loop)
         if hl_id != str(self.hl_expected):
             self.report("S001", f"HL01 is {hl_id!r}; expected {self.hl_expected} (HL ids run 1, 2,"
@@ -152,7 +158,8 @@ class Claim837Builder:
             self.sbr01 = seg.get(1)
             self.loop = self.region if self.region.startswith("2000") else self.loop
             return
-        self.region = self.loop = "2320"
+        self._enter("2320")
+        self.loop = "2320"
         self.line = None
         self.other = OtherPayer(seg.get(1), seg.get(9), Pos.of(seg, "2320"))
         self.claim.other_payers.append(self.other)
@@ -172,7 +179,8 @@ class Claim837Builder:
         claim.subscriber_sbr01 = self.sbr01
         self.claim = claim
         self.line = self.other = None
-        self.region = self.loop = "2300"
+        self._enter("2300")
+        self.loop = "2300"
         self.lx_expected = 1
 
     def _close_claim(self):
@@ -181,7 +189,7 @@ class Claim837Builder:
             self.line = self.other = None
             self.emit(claim)
         if self.region in ("2300", "2320", "2400"):
-            self.region = "2000C" if self.patient else "2000B"
+            self._enter("2000C" if self.patient else "2000B")
 
     def _ref(self, seg):
         claim = self.claim
@@ -207,7 +215,8 @@ class Claim837Builder:
         if claim is None:
             self.report("S011", "LX service line outside a claim (no CLM before it)", seg, loop="2400")
             return
-        self.region = self.loop = "2400"
+        self._enter("2400")
+        self.loop = "2400"
         els = seg.elements
         lx = els[1] if len(els) > 1 else ""
         if lx != str(self.lx_expected):
@@ -229,7 +238,7 @@ class Claim837Builder:
             self.report("S012", "SV1 without its own LX", seg, loop="2400", claim=claim)
             line = self.line = ServiceLine(claim, len(claim.lines) + 1)
             claim.lines.append(line)
-            self.region = "2400"
+            self._enter("2400")
         self.loop = "2400"
         line.pos = _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag, "2400", seg.text))
         els = seg.elements
@@ -287,3 +296,28 @@ _HANDLERS = {
     "LIN": Claim837Builder._lin,
     "SVD": Claim837Builder._svd,
 }
+
+
+def _misplaced_then(handler):
+    def step(builder, seg):
+        builder._misplaced(seg)
+        handler(builder, seg)
+    return step
+
+
+def _routes() -> dict:
+    """region -> {segment id: step}: the handler of an allowed segment (None when there
+    is nothing to build), X104 then the handler for a misplaced segment that has one.
+    A segment id absent from the table is misplaced with nothing to build."""
+    routes = {}
+    for region, allowed in ALLOWED.items():
+        table = {tag: _HANDLERS.get(tag) for tag in allowed}
+        for tag, handler in _HANDLERS.items():
+            if tag not in allowed:
+                table[tag] = _misplaced_then(handler)
+        routes[region] = table
+    return routes
+
+
+_ROUTES = _routes()
+_MISPLACED = Claim837Builder._misplaced
