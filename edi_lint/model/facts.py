@@ -321,6 +321,7 @@ class FactLocation:
 # Positions that fit neither keep their ``Pos`` objects (``where`` a tuple).
 _TAG_NO = {("SV1", "2400"): 0, ("DTP", "2400"): 1, ("LX", "2400"): 2, ("CLM", "2300"): 3}
 _TAGS = sorted(_TAG_NO, key=_TAG_NO.get)
+_TAG_PAIRS = {t1 + t2: n2 << 2 | n1 for t1, n1 in _TAG_NO.items() for t2, n2 in _TAG_NO.items()}
 _DI1_SHIFT = 12
 _PACK = struct.Struct("<IIBIIIHHHHQ")
 _WIDE_INDEX_SHIFT = 17 + 9 * 8  # where SV1's index sits in a wide int
@@ -339,27 +340,28 @@ def pack_location(sv1, dtp, number, base=None) -> int | None:
     """
     i1, l1, c1, o1, s1, p1, t1 = sv1
     i2, l2, c2, o2, s2, p2, t2 = dtp
-    a, b = _TAG_NO.get((s1, p1)), _TAG_NO.get((s2, p2))
-    if a is None or b is None or type(number) is not int:
+    tags = _TAG_PAIRS.get((s1, p1, s2, p2))
+    if tags is None or type(number) is not int:
         return None
     n1, n2 = len(t1), len(t2)
     if base is not None:
         i0, l0, c0, o0 = base
         di1, do1, di2, gap = i1 - i0, o1 - o0, i2 - i1, o2 - o1 - n1
-        if l1 == l0 == l2 and c1 == c0 + do1 and c2 == c1 + o2 - o1:
-            layout = 0
-        elif l1 == l0 + di1 and l2 == l1 + di2 and c1 == c2 == 1:
-            layout = 1
+        if l1 == l0 + di1 and l2 == l1 + di2 and c1 == c2 == 1:
+            layout = 2  # one segment a line
+        elif l1 == l0 == l2 and c1 == c0 + do1 and c2 == c1 + o2 - o1:
+            layout = 0  # all on the CLM's line
         else:
             layout = -1
-        if (layout >= 0 and 0 <= number < 64 and 0 <= di1 < 512 and 0 <= do1 < 65536
-                and n1 < 256 and 0 <= di2 < 8 and 0 <= gap < 32 and n2 < 64):
-            return (layout << 1 | a << 2 | b << 4 | number << 6 | di1 << _DI1_SHIFT
-                    | do1 << 21 | n1 << 37 | di2 << 45 | gap << 48 | n2 << 53)
+        # x >> w is 0 exactly when 0 <= x < 2**w: every field fits its width
+        if layout >= 0 and not (number >> 6 | di1 >> 9 | do1 >> 16 | n1 >> 8 | di2 >> 3
+                                | gap >> 5 | n2 >> 6):
+            return (layout | tags << 2 | number << 6 | di1 << _DI1_SHIFT | do1 << 21 | n1 << 37
+                    | di2 << 45 | gap << 48 | n2 << 53)
     if not 0 <= number <= 0xFFFF:
         return None
     try:
-        data = _PACK.pack(n1, n2, b << 2 | a, i1, l1, c1, i2 - i1, l2 - l1, c2 - c1, o2 - o1, o1)
+        data = _PACK.pack(n1, n2, tags, i1, l1, c1, i2 - i1, l2 - l1, c2 - c1, o2 - o1, o1)
     except struct.error:  # a negative delta, or a number too big for its field
         return None
     return (int.from_bytes(data, "little") << 16 | number) << 1 | 1
