@@ -86,12 +86,8 @@ class Batch:
                 dead[claim] = "void"
             else:
                 latest.setdefault(key, []).append(claim)
-        if not dead:
-            return
-        for fact in self.lines:
-            state = dead.get(fact.claim)
-            if state:
-                fact.status = state
+        for claim, state in dead.items():  # a claim's status is its lines' (``ClaimFact``)
+            claim.status = state
 
     def counted_lines(self, copy=True) -> list[LineFact]:
         """History first (never reported), then active batch lines in DOS order.

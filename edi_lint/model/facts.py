@@ -4,15 +4,19 @@ Facts hold what the limits need (member, group, dates, units, money) and where
 to point a finding; never parsed segments. The ledger stores and returns the
 same facts for history (``loc`` None, never reported).
 
-A batch of 100 MB holds some 400,000 lines, so a fact is small: what lines bill
-in common (code, modifiers, group, units, charge) is one shared ``LineKind``,
-what the lines of a claim share (member, NPI, CLM01, frequency, file) one
-``ClaimFact``, dates and authorization tuples are shared objects, and where a
-line sits (its SV1 and DTP*472: index, line, column, offset, length) is one
-packed integer, unpacked into a ``FactLocation`` only when a rule asks for
-``loc``. The segment text of a finding is read back from the file then (only
-findings need it); lines read from stdin keep theirs. The attributes are the
-same as a plain record's: ``fact.code``, ``fact.member``, ``fact.order``...
+A batch of 100 MB holds some 400,000 lines and 220,000 claims, so facts are
+small: what lines bill in common (code, modifiers, group, units, charge) is one
+shared ``LineKind``; what the lines of a claim share (member, NPI, CLM01,
+frequency, file, status) one ``ClaimFact``, whose NPI, frequency and file are one
+shared ``ClaimSource``; dates and authorization tuples are shared objects.
+Where a claim sits (file number, CLM index, line, column, offset) and its CLM01
+are one int; where a line sits (its SV1 and DTP*472: index, line, column,
+offset, length) and its number are one int of at most 59 bits (two CPython
+digits, 32 bytes) holding deltas from its claim's CLM, or a wider int when a
+field does not fit. They are unpacked only when asked (``loc``, ``claim_id``).
+The segment text of a finding is read back from the file then (only findings
+need it); lines read from stdin keep theirs. The attributes are the same as a
+plain record's: ``fact.code``, ``fact.member``, ``fact.order``...
 """
 from __future__ import annotations
 
@@ -41,23 +45,86 @@ class LineKind:
                            self.units, self.charge_cents))
 
 
+# -- where a claim sits -----------------------------------------------------------------
+# A batch claim's ``where``: the CLM's offset (40 bits), column, line (32 bits each), index
+# (40 bits, < 2**32), file number (24 bits), then CLM01's Latin-1 bytes and a 1 byte on top
+# (so that its length is known): 64 bytes for a CLM01 of up to 12 characters, where a str
+# and an int of their own took 96. Other claims (ledger, hand-made) keep the plain tuple
+# (claim_id, file_no, index).
+_M24, _M32, _M40, _M64 = (1 << 24) - 1, (1 << 32) - 1, (1 << 40) - 1, (1 << 64) - 1
+_ORDER_SHIFT = 104  # (file number << 40 | CLM index) is ``where >> 104 & _M64``
+_TEXT_SHIFT = 168
+
+
+def pack_claim(claim_id, file_no, pos) -> int | None:
+    """A claim's CLM01, file number and CLM position as one int, or None if they do not fit."""
+    index, line, col, offset = pos[:4]
+    if not (type(claim_id) is str and 0 <= file_no <= _M24 and 0 <= index <= _M32
+            and 0 <= line <= _M32 and 0 <= col <= _M32 and 0 <= offset <= _M40):
+        return None
+    try:
+        text = int.from_bytes(claim_id.encode("latin-1") + b"\x01", "little")
+    except UnicodeEncodeError:
+        return None
+    return (text << _TEXT_SHIFT | file_no << 144 | index << _ORDER_SHIFT | line << 72
+            | col << 40 | offset)
+
+
+def _claim_text(where: int) -> str:
+    text = where >> _TEXT_SHIFT
+    return text.to_bytes((text.bit_length() + 7) // 8, "little")[:-1].decode("latin-1")
+
+
+class ClaimSource:
+    """Billing NPI, frequency and file of a claim; shared by the claims that have the same."""
+
+    __slots__ = ("npi", "frequency", "path")
+
+    def __init__(self, npi, frequency, path):
+        self.npi = npi
+        self.frequency = frequency
+        self.path = path
+
+    def __reduce__(self):
+        return (ClaimSource, (self.npi, self.frequency, self.path))
+
+
 class ClaimFact:
     """One claim of the batch, shared by its line facts.
 
     Iterates as the tuple ``(claim_key, frequency, order, claim_id)`` that
     ``Batch.claims`` documents, so ``key, freq, order, clm01 = claim`` works.
+    ``status`` is the claim's and so its lines': a replacement or a void
+    supersedes or voids a whole claim.
     """
 
-    __slots__ = ("member", "npi", "claim_id", "frequency", "file_no", "index", "path")
+    __slots__ = ("member", "source", "where", "status")  # four slots: 64 bytes an object
 
     def __init__(self, member, npi, claim_id, frequency, file_no, index, path):
         self.member = member
-        self.npi = npi
-        self.claim_id = claim_id
-        self.frequency = frequency
-        self.file_no = file_no
-        self.index = index  # segment index of the CLM (None for ledger lines)
-        self.path = path
+        self.source = ClaimSource(npi, frequency, path)
+        self.where = (claim_id, file_no, index)  # index: of the CLM (None for ledger lines)
+        self.status = "active"  # active | superseded | void
+
+    npi = property(attrgetter("source.npi"))
+    frequency = property(attrgetter("source.frequency"))
+    path = property(attrgetter("source.path"))
+
+    @property
+    def claim_id(self):
+        where = self.where
+        return _claim_text(where) if type(where) is int else where[0]
+
+    @property
+    def file_no(self):
+        where = self.where
+        return where >> 144 & _M24 if type(where) is int else where[1]
+
+    @property
+    def index(self):
+        """Segment index of the CLM (None for ledger lines)."""
+        where = self.where
+        return where >> _ORDER_SHIFT & _M40 if type(where) is int else where[2]
 
     @property
     def claim_key(self):
@@ -73,8 +140,32 @@ class ClaimFact:
         return iter((self.claim_key, self.frequency, self.order, self.claim_id))
 
     def __reduce__(self):
-        return (ClaimFact, (self.member, self.npi, self.claim_id, self.frequency, self.file_no,
-                            self.index, self.path))
+        return (_claim, (self.member, self.source, self.where, self.status))
+
+
+def _claim(member, source, where, status) -> ClaimFact:
+    claim = ClaimFact.__new__(ClaimFact)
+    claim.member, claim.source, claim.where, claim.status = member, source, where, status
+    return claim
+
+
+class _KeyedClaim(ClaimFact):
+    """A hand-made fact whose claim_key is not (NPI, CLM01) (tests, history)."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, claim, key):
+        for name in ClaimFact.__slots__:
+            setattr(self, name, getattr(claim, name))
+        self._key = key
+
+    @property
+    def claim_key(self):
+        return self._key
+
+    def __reduce__(self):
+        return (_KeyedClaim, (_claim(self.member, self.source, self.where, self.status),
+                              self._key))
 
 
 def _kind_field(name):
@@ -88,11 +179,18 @@ def _kind_field(name):
     return property(get, set)
 
 
-class LineFact:
-    """One billed service line, from the batch or from the ledger."""
+def _set_status(fact, value):
+    fact.claim.status = value
 
-    __slots__ = ("kind", "claim", "dos_from", "dos_to", "authorizations", "where", "status",
-                 "service_line")
+
+class LineFact:
+    """One billed service line, from the batch or from the ledger.
+
+    ``where`` is a packed int for batch lines (see "where a line sits"), else the
+    tuple ``(order, loc, service_line)`` (``loc`` None for ledger history).
+    """
+
+    __slots__ = ("kind", "claim", "dos_from", "dos_to", "authorizations", "where")
 
     def __init__(self, member, code, modifier_set, label, group, dos_from, dos_to, units,
                  charge_cents, unit_basis, claim_key, claim_id, frequency, order, authorizations,
@@ -105,9 +203,7 @@ class LineFact:
         self.dos_from = dos_from
         self.dos_to = dos_to
         self.authorizations = authorizations  # tuple of REF*G1 numbers (line, else claim)
-        self.where = (order, loc)  # batch lines built by ``FactMaker``: a packed int
-        self.status = "active"  # active | superseded | void
-        self.service_line = service_line
+        self.where = (order, loc, service_line)
 
     code = _kind_field("code")
     modifier_set = _kind_field("modifier_set")
@@ -118,6 +214,7 @@ class LineFact:
     charge_cents = _kind_field("charge_cents")
 
     member = property(attrgetter("claim.member"))
+    status = property(attrgetter("claim.status"), _set_status)  # active | superseded | void
 
     @property
     def claim_key(self):
@@ -125,15 +222,18 @@ class LineFact:
         return self.claim.claim_key
 
     claim_id = property(attrgetter("claim.claim_id"))
-    frequency = property(attrgetter("claim.frequency"))
+    frequency = property(attrgetter("claim.source.frequency"))
 
     @property
     def order(self):
         """(file number, segment index); history: (-1, n)."""
         where = self.where
-        if type(where) is int:
-            return (self.claim.file_no, (where >> _INDEX_SHIFT) & _INDEX_MASK)
-        return where[0]
+        if type(where) is not int:
+            return where[0]
+        if where & 1:
+            return (self.claim.file_no, where >> _WIDE_INDEX_SHIFT & _M32)
+        order = (self.claim.where >> _ORDER_SHIFT & _M64) + (where >> _DI1_SHIFT & 511)
+        return (order >> 40, order & _M40)
 
     @property
     def loc(self):
@@ -142,6 +242,22 @@ class LineFact:
         if type(where) is int:
             return PackedLocation(self, where)
         return where[1]
+
+    @property
+    def service_line(self):
+        """The line's number in its claim (LX01's place)."""
+        where = self.where
+        if type(where) is not int:
+            return where[2] if len(where) > 2 else None
+        return where >> 1 & 0xFFFF if where & 1 else where >> 6 & 63
+
+    @service_line.setter
+    def service_line(self, value):
+        where = self.where
+        if type(where) is int:  # rare: keep the location unpacked
+            loc = self.loc
+            where = (self.order, FactLocation(loc.path, loc.sv1, loc.dtp, loc.claim_id, value))
+        self.where = (where[0], where[1], value)
 
     @property
     def from_ledger(self) -> bool:
@@ -164,38 +280,18 @@ class LineFact:
 
     def __reduce__(self):  # compact and fast for ``-j`` (shared kinds and claims pickle once)
         return (_rebuild, (self.kind, self.claim, self.dos_from, self.dos_to, self.authorizations,
-                           self.where, self.status, self.service_line))
+                           self.where))
 
     def __repr__(self):
         return (f"LineFact({self.label} {self.dos_from} claim {self.claim_id}"
                 f" line {self.service_line} {self.status})")
 
 
-def _rebuild(kind, claim, dos_from, dos_to, authorizations, where, status, service_line):
+def _rebuild(kind, claim, dos_from, dos_to, authorizations, where):
     fact = LineFact.__new__(LineFact)
     fact.kind, fact.claim, fact.dos_from, fact.dos_to = kind, claim, dos_from, dos_to
-    fact.authorizations, fact.where, fact.status = authorizations, where, status
-    fact.service_line = service_line
+    fact.authorizations, fact.where = authorizations, where
     return fact
-
-
-class _KeyedClaim(ClaimFact):
-    """A hand-made fact whose claim_key is not (NPI, CLM01) (tests, history)."""
-
-    __slots__ = ("_key",)
-
-    def __init__(self, claim, key):
-        super().__init__(claim.member, claim.npi, claim.claim_id, claim.frequency, claim.file_no,
-                         claim.index, claim.path)
-        self._key = key
-
-    @property
-    def claim_key(self):
-        return self._key
-
-    def __reduce__(self):
-        return (_KeyedClaim, (ClaimFact(self.member, self.npi, self.claim_id, self.frequency,
-                                        self.file_no, self.index, self.path), self._key))
 
 
 class FactLocation:
@@ -211,41 +307,86 @@ class FactLocation:
         self.service_line = service_line
 
 
-# -- packed locations -------------------------------------------------------------------
-# One int made of the little-endian bytes of: SV1 and DTP text lengths, the two (segment
-# id, loop) numbers, SV1 index, line, column (32 bits each), DTP minus SV1 index, line,
-# column, offset (16 bits each), then the SV1 offset (64 bits) on top: about 60 bytes.
-# Positions that do not fit (struct refuses them) keep their ``Pos`` objects instead.
+# -- where a line sits ------------------------------------------------------------------
+# Compact (bit 0 clear; at most 59 bits), from the low bits: 0, layout (1 bit), the SV1 and
+# DTP (segment id, loop) numbers (2 bits each), the line number (6), SV1 index minus CLM
+# index (9), SV1 offset minus CLM offset (16), SV1 text length (8), DTP index minus SV1
+# index (3), DTP offset minus the end of SV1's text (5), DTP text length (6). Lines and
+# columns follow from the layout: 0, all three on the CLM's physical line (columns move
+# with offsets); 1, one segment a line (column 1, lines move with indexes).
+# Wide (bit 0 set), when a compact field does not fit: the line number (16 bits) above it,
+# then the little-endian bytes of SV1 and DTP text lengths, the two (segment id, loop)
+# numbers, SV1 index, line, column (32 bits each), DTP minus SV1 index, line, column,
+# offset (16 bits each), then the SV1 offset (64 bits) on top.
+# Positions that fit neither keep their ``Pos`` objects (``where`` a tuple).
 _TAG_NO = {("SV1", "2400"): 0, ("DTP", "2400"): 1, ("LX", "2400"): 2, ("CLM", "2300"): 3}
 _TAGS = sorted(_TAG_NO, key=_TAG_NO.get)
+_TAG_PAIRS = {t1 + t2: n2 << 2 | n1 for t1, n1 in _TAG_NO.items() for t2, n2 in _TAG_NO.items()}
+_DI1_SHIFT = 12
 _PACK = struct.Struct("<IIBIIIHHHHQ")
-_INDEX_SHIFT, _INDEX_MASK = 9 * 8, (1 << 32) - 1  # where SV1's index sits in the int
+_WIDE_INDEX_SHIFT = 17 + 9 * 8  # where SV1's index sits in a wide int
 
 
-def pack_location(sv1, dtp) -> int | None:
-    """The SV1 and DTP positions as one int, or None when they do not fit."""
+def claim_base(claim_where: int) -> tuple:
+    """(index, line, column, offset) of the CLM of a packed claim."""
+    return (claim_where >> _ORDER_SHIFT & _M32, claim_where >> 72 & _M32,
+            claim_where >> 40 & _M32, claim_where & _M40)
+
+
+def pack_location(sv1, dtp, number, base=None) -> int | None:
+    """A line's SV1 and DTP positions and number as one int, or None when they do not fit.
+
+    ``base`` is its claim's ``claim_base`` (None: only the wide form).
+    """
     i1, l1, c1, o1, s1, p1, t1 = sv1
     i2, l2, c2, o2, s2, p2, t2 = dtp
-    a, b = _TAG_NO.get((s1, p1)), _TAG_NO.get((s2, p2))
-    if a is None or b is None:
+    tags = _TAG_PAIRS.get((s1, p1, s2, p2))
+    if tags is None or type(number) is not int:
+        return None
+    n1, n2 = len(t1), len(t2)
+    if base is not None:
+        i0, l0, c0, o0 = base
+        di1, do1, di2, gap = i1 - i0, o1 - o0, i2 - i1, o2 - o1 - n1
+        if l1 == l0 + di1 and l2 == l1 + di2 and c1 == c2 == 1:
+            layout = 2  # one segment a line
+        elif l1 == l0 == l2 and c1 == c0 + do1 and c2 == c1 + o2 - o1:
+            layout = 0  # all on the CLM's line
+        else:
+            layout = -1
+        # x >> w is 0 exactly when 0 <= x < 2**w: every field fits its width
+        if layout >= 0 and not (number >> 6 | di1 >> 9 | do1 >> 16 | n1 >> 8 | di2 >> 3
+                                | gap >> 5 | n2 >> 6):
+            return (layout | tags << 2 | number << 6 | di1 << _DI1_SHIFT | do1 << 21 | n1 << 37
+                    | di2 << 45 | gap << 48 | n2 << 53)
+    if not 0 <= number <= 0xFFFF:
         return None
     try:
-        data = _PACK.pack(len(t1), len(t2), b << 2 | a, i1, l1, c1, i2 - i1, l2 - l1, c2 - c1,
-                          o2 - o1, o1)
+        data = _PACK.pack(n1, n2, tags, i1, l1, c1, i2 - i1, l2 - l1, c2 - c1, o2 - o1, o1)
     except struct.error:  # a negative delta, or a number too big for its field
         return None
-    return int.from_bytes(data, "little")
+    return (int.from_bytes(data, "little") << 16 | number) << 1 | 1
 
 
-def _unpack(bits, which, path):
-    n1, n2, tags, i1, l1, c1, di, dl, dc, do, o1 = _PACK.unpack(
-        bits.to_bytes(_PACK.size, "little"))
+def _unpack(bits, which, fact) -> Pos:
+    path = fact.claim.source.path
+    if bits & 1:
+        n1, n2, tags, i1, l1, c1, di, dl, dc, do, o1 = _PACK.unpack(
+            (bits >> 17).to_bytes(_PACK.size, "little"))
+        if which == 0:
+            return Pos(i1, l1, c1, o1, *_TAGS[tags & 3], segment_text(path, o1, n1))
+        return Pos(i1 + di, l1 + dl, c1 + dc, o1 + do, *_TAGS[tags >> 2],
+                   segment_text(path, o1 + do, n2))
+    i0, l0, c0, o0 = claim_base(fact.claim.where)
+    one_a_line = bits >> 1 & 1
+    di1, do1, n1 = bits >> _DI1_SHIFT & 511, bits >> 21 & 0xFFFF, bits >> 37 & 255
+    i1, o1 = i0 + di1, o0 + do1
+    l1, c1 = (l0 + di1, 1) if one_a_line else (l0, c0 + do1)
     if which == 0:
-        segment_id, loop = _TAGS[tags & 3]
-        return Pos(i1, l1, c1, o1, segment_id, loop, segment_text(path, o1, n1))
-    segment_id, loop = _TAGS[tags >> 2]
-    return Pos(i1 + di, l1 + dl, c1 + dc, o1 + do, segment_id, loop,
-               segment_text(path, o1 + do, n2))
+        return Pos(i1, l1, c1, o1, *_TAGS[bits >> 2 & 3], segment_text(path, o1, n1))
+    di2, gap, n2 = bits >> 45 & 7, bits >> 48 & 31, bits >> 53 & 63
+    o2 = o1 + n1 + gap
+    l2, c2 = (l1 + di2, 1) if one_a_line else (l1, c1 + o2 - o1)
+    return Pos(i1 + di2, l2, c2, o2, *_TAGS[bits >> 4 & 3], segment_text(path, o2, n2))
 
 
 def segment_text(path, offset, length) -> str:
@@ -271,7 +412,7 @@ class PackedLocation:
 
     @property
     def path(self):
-        return self._fact.claim.path
+        return self._fact.claim.source.path
 
     @property
     def claim_id(self):
@@ -283,11 +424,11 @@ class PackedLocation:
 
     @property
     def sv1(self):
-        return _unpack(self._bits, 0, self.path)
+        return _unpack(self._bits, 0, self._fact)
 
     @property
     def dtp(self):
-        return _unpack(self._bits, 1, self.path)
+        return _unpack(self._bits, 1, self._fact)
 
 
 _LANE = 1 << 40
@@ -296,9 +437,9 @@ _LANE = 1 << 40
 def counting_key(fact) -> int:
     """``sort_key`` as one int: (DOS, file number, segment index); ValueError if it cannot be."""
     where = fact.where
-    if type(where) is int:  # a packed batch line
-        return ((fact.dos_from.toordinal() * _LANE + fact.claim.file_no) * _LANE
-                + (where >> _INDEX_SHIFT & _INDEX_MASK))
+    if type(where) is int and not where & 1:  # a compact batch line
+        return ((fact.dos_from.toordinal() << 80) + (fact.claim.where >> _ORDER_SHIFT & _M64)
+                + (where >> _DI1_SHIFT & 511))
     file_no, index = fact.order
     if not (0 <= file_no < _LANE and 0 <= index < _LANE):
         raise ValueError("order out of range")
@@ -312,14 +453,23 @@ class FactMaker:
 
     def __init__(self):
         self.kinds: dict = {}
+        self.sources: dict = {}
         self.shared: dict = {}  # dates, members, authorization tuples: one object per value
+        self._base = (None, None)  # (claim fact, its claim_base) of the last line made
 
     def claim(self, claim, path, file_no) -> ClaimFact:
         share = self.shared.setdefault
         member = claim.member
-        return ClaimFact(share(member, member) if member is not None else None,
-                         claim.billing_npi, claim.clm01, claim.frequency, file_no, claim.pos.index,
-                         path)
+        if member is not None:
+            member = share(member, member)
+        key = (claim.billing_npi, claim.frequency, path)
+        source = self.sources.get(key)
+        if source is None:
+            source = self.sources[key] = ClaimSource(*key)
+        where = pack_claim(claim.clm01, file_no, claim.pos)
+        if where is None:
+            where = (claim.clm01, file_no, claim.pos.index)
+        return _claim(member, source, where, "active")
 
     def line(self, line, group, claim_fact) -> LineFact:
         """The fact of one batch service line of ``claim_fact``'s claim."""
@@ -332,13 +482,20 @@ class FactMaker:
                                               line.unit_basis, line.units, line.charge_cents)
         where = line.where
         dtp = line.dtp_pos or where
-        bits = None if claim_fact.path == "-" else pack_location(where, dtp)
+        bits = None
+        path = claim_fact.path
+        if path != "-":
+            last, base = self._base
+            if last is not claim_fact:
+                base = claim_base(claim_fact.where) if type(claim_fact.where) is int else None
+                self._base = (claim_fact, base)
+            bits = pack_location(where, dtp, line.number, base)
         if bits is None:
             bits = ((claim_fact.file_no, where.index),
-                    FactLocation(claim_fact.path, where, dtp, claim_fact.claim_id, line.number))
+                    FactLocation(path, where, dtp, claim_fact.claim_id, line.number),
+                    line.number)
         d1, d2, auth = line.dos_from, line.dos_to, tuple(line.authorizations)
-        return _rebuild(kind, claim_fact, share(d1, d1), share(d2, d2), share(auth, auth), bits,
-                        "active", line.number)
+        return _rebuild(kind, claim_fact, share(d1, d1), share(d2, d2), share(auth, auth), bits)
 
 
 def line_fact(line, group, path, file_no) -> LineFact:
