@@ -213,5 +213,9 @@ def batch_findings(rules, batch, ctx) -> list:
 
 def _run_apart(rules, batch, ctx, writer) -> None:
     """In the forked child: the findings of ``rules``, sent through ``writer``."""
-    writer.send([list(rule.check_batch(batch, ctx)) for rule in rules])
+    try:
+        found = [list(rule.check_batch(batch, ctx)) for rule in rules]
+    except Exception:  # no traceback from here: the parent runs them again and reports it
+        return
+    writer.send(found)
     writer.close()
