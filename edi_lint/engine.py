@@ -350,8 +350,13 @@ class Linter:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for rule in self.batch_rules:
-                self.findings.extend(rule.check_batch(ctx.batch, ctx))
+            if self.options.jobs > 1:  # -j: the batch rules in two processes too
+                from . import parallel
+                for found in parallel.batch_findings(self.batch_rules, ctx.batch, ctx):
+                    self.findings.extend(found)
+            else:
+                for rule in self.batch_rules:
+                    self.findings.extend(rule.check_batch(ctx.batch, ctx))
         finally:
             if gc_was_enabled:
                 gc.enable()

@@ -106,6 +106,17 @@ def test_more_jobs_than_files_and_a_worker_batch_per_file(batch_dir):
     assert _as_tuples(many) == _as_tuples(one)
 
 
+def test_batch_rules_in_a_forked_child_give_the_same_findings(batch_dir, monkeypatch):
+    """``finish`` runs GEN-07 in a forked child beside the limit rules (big batches only)."""
+    monkeypatch.setattr(parallel, "FORK_FINISH_LINES", 0)
+    one = lint([str(batch_dir)], Options(jobs=1))
+    assert any(f.tip == "GEN-07" for f in one.findings)
+    assert _as_tuples(lint([str(batch_dir)], Options(jobs=2))) == _as_tuples(one)
+    # a child that dies leaves its rules to the parent: still the same findings
+    monkeypatch.setattr(parallel, "_run_apart", lambda *args: None)
+    assert _as_tuples(lint([str(batch_dir)], Options(jobs=2))) == _as_tuples(one)
+
+
 def test_single_file_and_stdin_stay_in_process(batch_dir):
     linter = Linter(Options(jobs=4))
     files = sorted(str(p) for p in batch_dir.iterdir())

@@ -87,6 +87,7 @@ class TarMatch(Rule):
     severity = "error"
     tips = ("GEN-07",)
     scope = "batch"
+    own_process = True  # -j: runs beside the limit rules, which cost about as much (parallel.py)
 
     def check_batch(self, batch, ctx):
         responses = list(batch.history_responses) + list(batch.responses)
