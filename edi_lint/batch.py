@@ -1,7 +1,7 @@
 """What one run remembers across its files for the batch-wide rules."""
 from __future__ import annotations
 
-from .model.facts import FactMaker, LineFact, counting_key
+from .model.facts import FactMaker, LineFact, claims_billed_as, counting_key
 
 
 class Batch:
@@ -76,7 +76,8 @@ class Batch:
         latest: dict = {}
         dead: dict = {}  # ClaimFact -> status
         # only claims that share a key with a replacement or a void can change status
-        for claim in sorted((c for c in self.claims if c.claim_key in amended),
+        sharing = claims_billed_as(self.claims, {claim_id for _, claim_id in amended})
+        for claim in sorted((c for c in sharing if c.claim_key in amended),
                             key=lambda c: c.order):
             key, freq = claim.claim_key, claim.frequency
             if freq in ("7", "8"):
