@@ -84,8 +84,6 @@ def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, selec
     from . import baseline as baselines
     from .config import load_config, merge
     from .engine import lint
-    from .report import render
-
     settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
                      format=fmt, jobs=jobs)
@@ -99,11 +97,24 @@ def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, selec
     if baseline:
         new, _hidden = baselines.filter_new(result.findings, baseline)
         result = dataclasses.replace(result, findings=new)
-    text = render(result, fmt)
-    _write(text, output)
+    _write_report(result, fmt, output)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if result.failed else EXIT_CLEAN)
+
+
+def _write_report(result, fmt, output):
+    """The report on stdout or in ``output``, written as it is encoded (``report.write``)."""
+    from .report import write
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                write(result, fmt, fh)
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        write(result, fmt, sys.stdout)
+        sys.stdout.flush()
 
 
 def _write(text, output):

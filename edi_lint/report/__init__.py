@@ -1,15 +1,33 @@
-"""Output formats: each turns a Result into text (no printing here)."""
+"""Output formats: each turns a Result into text (no printing here).
+
+``render`` returns the whole text; ``write`` puts the same text on a stream, in
+pieces where the format can (JSON: a big batch's report never exists as one string).
+"""
 from __future__ import annotations
+
+import importlib
 
 FORMATS = ("text", "json")
 
 
-def render(result, fmt: str) -> str:
+def _module(fmt: str):
     if fmt == "json":
-        from .json_format import render as r
+        from . import json_format as module
     elif fmt == "text":
-        from .text import render as r
+        from . import text as module
     else:
-        import importlib
-        r = importlib.import_module(f"{__name__}.{fmt}_format").render
-    return r(result)
+        module = importlib.import_module(f"{__name__}.{fmt}_format")
+    return module
+
+
+def render(result, fmt: str) -> str:
+    return _module(fmt).render(result)
+
+
+def write(result, fmt: str, stream) -> None:
+    """Write what ``render`` returns to ``stream`` (a text stream)."""
+    module = _module(fmt)
+    if hasattr(module, "write"):
+        module.write(result, stream)
+    else:
+        stream.write(module.render(result))
