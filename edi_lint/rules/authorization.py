@@ -100,45 +100,53 @@ class TarMatch(Rule):
         tar_groups = frozenset(name for name, group in profile.groups.items()
                                if group.tar_required)
         used: dict[int, float] = {}  # id(Authorization) -> units billed under it so far
-        # (member, cert, code, modifiers) -> the approved items of the cert for that code and
-        # modifier set (GQ ignored), in the responses' order: computed once, not per line
+        # (member, certs, code, modifiers) -> the approved items of the certs for that code
+        # and modifier set (GQ ignored), certs in the line's order and items in the
+        # responses' order: computed once per key, not per line
         matching: dict[tuple, list] = {}
 
-        def candidates(member, cert, code, modifier_set):
-            items = by_member[member].get(cert) or ()
+        def candidates(member, certs, code, modifier_set):
             mods = _mods(modifier_set)
-            return [i for i in items if i.hcr01 in approved and i.code == code
-                    and _mods(i.modifier_set) == mods]
+            member_certs = by_member[member]
+            return [i for cert in certs for i in member_certs.get(cert) or ()
+                    if i.hcr01 in approved and i.code == code and _mods(i.modifier_set) == mods]
 
         def passing_item(fact, member, units, quantities):
-            """The item of the first cert the line passes (``_check`` ok), or None."""
-            code, modifier_set = fact.code, fact.modifier_set
+            """The first item the line passes (``_check`` ok), or None: the first cert's
+            first item that covers the DOS and, with ``quantities``, has the units left."""
+            kind = fact.kind
+            certs = fact.authorizations
+            if type(certs) is not tuple:  # hand-made facts may hold a list
+                certs = tuple(certs)
+            key = (member, certs, kind.code, kind.modifier_set)
+            items = matching.get(key)
+            if items is None:
+                items = matching[key] = candidates(*key)
             dos_from = fact.dos_from
             dos_to = fact.dos_to or dos_from
-            for cert in fact.authorizations:
-                key = (member, cert, code, modifier_set)
-                same = matching.get(key)
-                if same is None:
-                    same = matching[key] = candidates(member, cert, code, modifier_set)
-                for item in same:
-                    period = item.period  # _covers_dos, inline
-                    if period is not None and not (period[0] <= dos_from and dos_to <= period[1]):
-                        continue
-                    if quantities is None or item.quantity is None or \
-                            quantities.get(id(item), 0.0) + units <= item.quantity + 1e-9:
-                        return item
+            for item in items:
+                period = item.period  # _covers_dos, inline
+                if period is not None and not (period[0] <= dos_from and dos_to <= period[1]):
+                    continue
+                if quantities is None or item.quantity is None or \
+                        quantities.get(id(item), 0.0) + units <= item.quantity + 1e-9:
+                    return item
             return None
+
+        def needs_check(fact):
+            """The member of a line GEN-07 holds against the TARs, else None."""
+            kind = fact.kind
+            if kind.group not in tar_groups or not fact.authorizations or fact.dos_from is None:
+                return None
+            member = fact.claim.member
+            return member if member in by_member else None
 
         # history first (never reported), then the batch in DOS order: counted lines only
         for fact in batch.counted_lines(copy=False):
-            group = fact.group
-            if not group or group not in tar_groups or not fact.authorizations \
-                    or fact.dos_from is None:
+            member = needs_check(fact)
+            if member is None:
                 continue
-            member = fact.member
-            if member is None or member not in by_member:
-                continue
-            units = fact.units or 0.0
+            units = fact.kind.units or 0.0
             item = passing_item(fact, member, units, used)
             if item is not None:
                 used[id(item)] = used.get(id(item), 0.0) + units
@@ -155,13 +163,8 @@ class TarMatch(Rule):
         for fact in batch.lines:
             if fact.status != "superseded":
                 continue
-            group = fact.group
-            if not group or group not in tar_groups or not fact.authorizations \
-                    or fact.dos_from is None:
-                continue
-            member = fact.member
-            if member is None or member not in by_member \
-                    or passing_item(fact, member, 0.0, None) is not None:
+            member = needs_check(fact)
+            if member is None or passing_item(fact, member, 0.0, None) is not None:
                 continue
             checks = [self._check(index, approved, fact, cert, None)
                       for cert in dict.fromkeys(fact.authorizations)]
