@@ -7,7 +7,7 @@ amount, CS-04/CS-05 units equal days) read the profile's groups and entries.
 from __future__ import annotations
 
 from .base import Rule
-from .limits import (LimitRule, amount_text, dos_text, groups_label, limit_index, money,
+from .limits import (LimitRule, dos_text, groups_label, limit_index, money,
                      number, where_text)
 from .registry import register
 
