@@ -13,9 +13,9 @@ For each file a process keeps what ``-j 1`` would have kept of it: the
 A worker pickles its results into a spool file and sends the pool only the file's
 name: a result sent through the pool's pipe (0.6 MB a 1.5 MB file) blocked the
 worker until the parent's result thread had read it, and that thread waits for the
-GIL while the parent checks a file (tens of ms a result). The parent merges them **in file order** and runs
-the batch-wide rules once (``Linter.finish``), so findings and their order are those
-of ``-j 1``.
+GIL while the parent checks a file (tens of ms a result). The parent merges them
+**in file order** and runs the batch-wide rules once (``Linter.finish``), so findings
+and their order are those of ``-j 1``.
 
 What makes that true: claim, TAR and segment rules see one file at a time and keep
 no state across files; whatever spans files goes through the batch facts, which

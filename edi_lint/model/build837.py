@@ -223,9 +223,7 @@ class Claim837Builder:
             self.report("S010", f"LX01 is {lx!r}; expected {self.lx_expected} (service lines of a"
                         " claim are numbered 1, 2, 3...)", seg, loop="2400", claim=claim)
         self.lx_expected = (_int(lx) or self.lx_expected) + 1
-        self.line = ServiceLine(claim, len(claim.lines) + 1, _int(lx),
-                                _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag,
-                                           "2400", seg.text)))
+        self.line = ServiceLine(claim, len(claim.lines) + 1, _int(lx), Pos.of(seg, "2400"))
         claim.lines.append(self.line)
 
     def _sv1(self, seg):
@@ -240,10 +238,8 @@ class Claim837Builder:
             claim.lines.append(line)
             self._enter("2400")
         self.loop = "2400"
-        line.pos = _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag, "2400", seg.text))
-        els = seg.elements
-        _, sv101, line.charge_raw, line.unit_basis, line.units_raw = (
-            els[:5] if len(els) >= 5 else _padded(els, 5))
+        line.pos = Pos.of(seg, "2400")
+        _, sv101, line.charge_raw, line.unit_basis, line.units_raw = _padded(seg.elements, 5)
         comp = sv101.split(self.tx.component)
         line.qualifier = comp[0]
         line.code = comp[1] if len(comp) > 1 else ""
@@ -254,13 +250,13 @@ class Claim837Builder:
         line.units = quantity(line.units_raw)
 
     def _dtp(self, seg):
-        els = seg.elements
-        if self.region == "2400" and self.line is not None and els[1:2] == ["472"] \
-                and self.loop == "2400":
+        if self.region == "2400" and self.line is not None and self.loop == "2400":
+            _, dtp01, dtp02, dtp03 = _padded(seg.elements, 4)
+            if dtp01 != "472":
+                return
             line = self.line
-            line.dtp_pos = _new(Pos, (seg.index, seg.line, seg.col, seg.offset, seg.tag, "2400",
-                                      seg.text))
-            _, _, line.dos_qualifier, line.dos_raw = els[:4] if len(els) >= 4 else _padded(els, 4)
+            line.dtp_pos = Pos.of(seg, "2400")
+            line.dos_qualifier, line.dos_raw = dtp02, dtp03
             period = parse_period(line.dos_qualifier, line.dos_raw)
             if period:
                 line.dos_from, line.dos_to = period
@@ -272,9 +268,6 @@ class Claim837Builder:
     def _svd(self, seg):
         if self.region == "2400":
             self.loop = "2430"
-
-
-_new = tuple.__new__  # Pos without the generated NamedTuple.__new__ frame (as Pos.of)
 
 
 def _padded(elements, n):
