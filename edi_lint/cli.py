@@ -38,6 +38,19 @@ class _Group(click.Group):
             ctx.exit(EXIT_USAGE)
 
 
+class _Jobs(click.ParamType):
+    """``-j``: 'auto' or a whole number of at least 1."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):
+        from .config import parse_jobs
+        jobs = parse_jobs(value)
+        if jobs is None:
+            self.fail(f"{value!r} is not 'auto' or a whole number of at least 1", param, ctx)
+        return jobs
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="edi-lint")
 def main():
@@ -75,8 +88,9 @@ def _split(values):
               help="Hide the findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
               help="Record the current findings in this baseline file.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Check the files of the batch in N processes.")
+@click.option("-j", "--jobs", type=_Jobs(), default=None,
+              help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
+                   " more, big files cut at transaction sets).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
 def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
           show_phi, config_path, baseline, write_baseline, jobs, ig):

@@ -60,7 +60,7 @@ class Config:
     roster: str | None = None
     fail_on: str | None = None
     format: str | None = None
-    jobs: int | None = None
+    jobs: int | str | None = None  # a number, or "auto"
 
 
 # -- finding the file ---------------------------------------------------------
@@ -185,14 +185,22 @@ def _parse(raw: dict, path: str) -> Config:
                 fail(key, f"{text!r} is not one of {', '.join(FORMATS)}")
             cfg.format = text
         elif key == "jobs":
-            try:
-                jobs = int(value) if not isinstance(value, bool) else None
-            except (TypeError, ValueError):
-                jobs = None
-            if jobs is None or jobs < 1:
-                fail(key, f"{value!r} is not a whole number of at least 1")
+            jobs = parse_jobs(value)
+            if jobs is None:
+                fail(key, f"{value!r} is not 'auto' or a whole number of at least 1")
             cfg.jobs = jobs
     return cfg
+
+
+def parse_jobs(value) -> int | str | None:
+    """``jobs`` as given ('auto', or a whole number of at least 1), else None."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    try:
+        jobs = int(value) if not isinstance(value, bool) else 0
+    except (TypeError, ValueError):
+        return None
+    return jobs if jobs >= 1 else None
 
 
 def _scalar(value, key, fail) -> str:
@@ -298,7 +306,7 @@ def merge(cfg: Config, **cli) -> dict:
         "roster": cfg.roster,
         "fail_on": cfg.fail_on or "error",
         "format": cfg.format or "text",
-        "jobs": cfg.jobs or 1,
+        "jobs": cfg.jobs or "auto",  # the command line's default (the API's is 1)
     }
     for key, value in cli.items():
         if value is None or value == ():

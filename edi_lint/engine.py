@@ -42,7 +42,7 @@ class Options:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
-    jobs: int = 1
+    jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: bool = False
 
 
@@ -104,6 +104,9 @@ class Context:
         self.roster = None
         self.ledger = None
         self.path = ""
+        # a new token for each file (or part of a file) read: rules that count per file
+        # (X111, B509) start again when it changes
+        self.stream = None
 
     # -- finding helpers -----------------------------------------------------
     def member_label(self, member) -> str:
@@ -165,6 +168,32 @@ def expand_paths(paths, extensions=DEFAULT_EXTENSIONS) -> list[str]:
     return out
 
 
+AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in one process
+
+
+def jobs_for(jobs, files) -> int:
+    """Processes for ``files``: ``jobs``, or for "auto" one a usable core when the
+    batch holds at least ``AUTO_JOBS_MIN_BYTES`` (below that, starting processes
+    costs more than it saves)."""
+    if jobs != "auto":
+        return jobs
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    if cores < 2 or "-" in files:
+        return 1
+    total = 0
+    for path in files:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+        if total >= AUTO_JOBS_MIN_BYTES:
+            return cores
+    return 1
+
+
 def open_input(path):
     if path == "-":
         return sys.stdin.buffer
@@ -201,6 +230,8 @@ class Linter:
         self.ctx = Context(self.profile, self.options, self.rules)
         self.files: list[FileSummary] = []
         self.findings: list[Finding] = []
+        # processes for this run: ``options.jobs``, with "auto" resolved by ``run``
+        self.jobs = self.options.jobs if isinstance(self.options.jobs, int) else 1
 
     def run(self, paths) -> Result:
         from . import progress as progress_bar
@@ -208,7 +239,8 @@ class Linter:
         self._attach_history()
         progress = progress_bar.for_files(files)  # None unless stderr is a terminal
         try:
-            if self.options.jobs > 1:
+            self.jobs = jobs_for(self.options.jobs, files)
+            if self.jobs > 1:
                 from . import parallel
                 if parallel.can_run(self, files):
                     parallel.lint_files(self, files, progress)
@@ -240,12 +272,15 @@ class Linter:
         from .history import attach
         attach(self.ctx, self.options)
 
-    def lint_stream(self, stream, path: str, file_no: int) -> FileSummary:
+    def lint_stream(self, stream, path: str, file_no: int, part=None) -> FileSummary:
+        """Check one file's bytes from ``stream`` (with ``part``, a ``x12.parts.Part``
+        of it: the stream holds that part's bytes, and ``part.reached`` is set)."""
         summary = FileSummary(path)
         self.files.append(summary)
         ctx, findings = self.ctx, self.findings
         ctx.path = path
-        reader = SegmentReader(stream, path)
+        ctx.stream = object()
+        reader = SegmentReader(stream, path, resume=part.resume if part is not None else None)
         claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
         counters = {"837P": 0, "278": 0}
 
@@ -297,6 +332,8 @@ class Linter:
             return Tar278Builder(tx, on_tar, report)
 
         tracker = EnvelopeTracker(report, open_transaction)
+        if part is not None and part.envelope is not None:
+            tracker.resume(*part.envelope)
 
         def segment_hook(tag, rules):
             """(guard, check) for the tracker: one predicate for all the rules of ``tag``
@@ -329,7 +366,10 @@ class Linter:
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
             tracker.run(reader if ig is None else ig.watch(reader), after)
-            tracker.finish()
+            if part is None or part.last:
+                tracker.finish()
+            else:  # the next part goes on from here: say where this one ended
+                part.reached = (tracker.state(), reader.segment_count, reader.delimiters)
             if ig is not None:
                 ig.finish()
         finally:
@@ -350,7 +390,7 @@ class Linter:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            if self.options.jobs > 1:  # -j: the batch rules in two processes too
+            if self.jobs > 1:  # -j: the batch rules in two processes too
                 from . import parallel
                 for found in parallel.batch_findings(self.batch_rules, ctx.batch, ctx):
                     self.findings.extend(found)

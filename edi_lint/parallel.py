@@ -34,14 +34,20 @@ import os
 import pickle
 import tempfile
 
-from .engine import Linter, UsageError, open_input
+from .engine import FileSummary, Linter, UsageError, jobs_for, open_input
 
-_WORKER = None  # in a worker: (its own linter, files, their order, the shared counter, spool)
+_WORKER = None  # in a worker: (its own linter, files, the work, its order, the counter, spool)
+
+SPLIT_MIN = 8 << 20  # a file this big or bigger is cut into parts (``x12.parts``)
+PART_MIN = 2 << 20  # no part smaller than this
+PARTS_PER_JOB = 4  # parts per process: a fast process takes more of them
 
 
 def can_run(linter: Linter, files: list[str]) -> bool:
     """Whether ``files`` are worth (and able to be) checked in several processes."""
-    if linter.options.jobs < 2 or len(files) < 2 or "-" in files:
+    if jobs_for(linter.options.jobs, files) < 2 or not files or "-" in files:
+        return False
+    if len(files) < 2 and _size(files[0]) < SPLIT_MIN:
         return False
     if linter.profile_given:
         try:
@@ -51,15 +57,32 @@ def can_run(linter: Linter, files: list[str]) -> bool:
     return True
 
 
+def plan_work(files: list[str], jobs: int) -> list[tuple]:
+    """The units of work: ``(file_no, part_no, part, size)``; ``part`` is None for a
+    whole file, else an ``x12.parts.Part`` of a file cut at transaction sets."""
+    from .x12 import parts as file_parts
+    work = []
+    for file_no, path in enumerate(files):
+        size = _size(path)
+        cut = None
+        if size >= SPLIT_MIN:
+            cut = file_parts.plan(path, min(jobs * PARTS_PER_JOB, size // PART_MIN), PART_MIN)
+        if cut is None:
+            work.append((file_no, 0, None, size))
+        else:
+            work.extend((file_no, n, part, part.end - part.start) for n, part in enumerate(cut))
+    return work
+
+
 def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch."""
-    sizes = [_size(path) for path in files]
-    order = sorted(range(len(files)), key=lambda i: (-sizes[i], i))  # big files first
-    workers = min(linter.options.jobs, len(files)) - 1
+    work = plan_work(files, linter.jobs)
+    order = sorted(range(len(work)), key=lambda i: (-work[i][3], i))  # big ones first
+    workers = min(linter.jobs, len(work)) - 1
     profile = linter.profile if linter.profile_given else None
     context = multiprocessing.get_context(os.environ.get("EDI_LINT_START_METHOD") or None)
-    next_task = context.Value("q", 1)  # position in ``order`` of the next file to take
-    results: list = [None] * len(files)
+    next_task = context.Value("q", 1)  # position in ``order`` of the next unit to take
+    results: list = [None] * len(work)
     # The facts arriving from the workers only pile up (no cycles): with the collector
     # on, each full collection would walk all of them again. With it off they all count
     # as young, and the first allocation after it is back on would walk them once more
@@ -70,49 +93,114 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="edi-lint-j") as spool, \
                 context.Pool(workers, initializer=_start_worker,
-                             initargs=(linter.options, profile, files, order, next_task, spool)
-                             ) as pool:
-            # one ticket per file: a worker takes the next file, if any is left, per ticket
-            received = pool.imap_unordered(_check_next, range(len(files)), chunksize=1)
-            file_no = order[0]
-            while file_no is not None:
-                results[file_no] = _check(linter, files[file_no], file_no, progress)
-                if progress is not None:
+                             initargs=(linter.options, profile, files, work, order, next_task,
+                                       spool)) as pool:
+            # one ticket per unit: a worker takes the next unit, if any is left, per ticket
+            received = pool.imap_unordered(_check_next, range(len(work)), chunksize=1)
+            unit = order[0]
+            while unit is not None:
+                results[unit] = _check_unit(linter, files, work[unit], progress)
+                if progress is not None and work[unit][2] is None:
                     progress.file_done()
-                _collect(received, results, sizes, progress, wait=False)
-                file_no = _take(next_task, order)
-            _collect(received, results, sizes, progress, wait=True)
+                _collect(received, results, work, progress, wait=False)
+                unit = _take(next_task, order)
+            _collect(received, results, work, progress, wait=True)
+        _merge(linter, files, work, results)
     finally:
         gc.freeze()
         if gc_was_enabled:
             gc.enable()
-    for summary, findings, part, error in results:
-        if error is not None:
-            raise UsageError(error)
-        linter.files.append(summary)
-        linter.findings.extend(findings)
-        linter.ctx.batch.merge(part)
 
 
-def _collect(received, results, sizes, progress, wait: bool) -> None:
+def _merge(linter: Linter, files, work, results) -> None:
+    """Add every unit's results to ``linter``, file by file, in file order.
+
+    A file's parts merge into one summary when they prove their plan (each ended
+    where the next began); else the file is checked again here, whole.
+    """
+    first = 0
+    while first < len(work):
+        file_no = work[first][0]
+        last = first
+        while last + 1 < len(work) and work[last + 1][0] == file_no:
+            last += 1
+        units = results[first:last + 1]
+        for _summary, _findings, _part, error, _reached in units:
+            if error is not None:
+                raise UsageError(error)
+        if last > first:
+            units = _joined(linter, files[file_no], file_no, work[first:last + 1], units)
+        for summary, findings, part, _error, _reached in units:
+            linter.files.append(summary)
+            linter.findings.extend(findings)
+            linter.ctx.batch.merge(part)
+        first = last + 1
+
+
+def _joined(linter: Linter, path, file_no, work, units) -> list:
+    """The parts' results of one file as one unit's, or the file checked again whole.
+
+    The file is checked again when the layout misled the plan, or when 278 requests
+    came in more than one part: B509 numbers a file's request sets, and a part knows
+    only its own.
+    """
+    from .x12.parts import proves
+    parts = [part for _, _, part, _ in work]
+    for part, unit in zip(parts, units):
+        part.reached = unit[4]
+    with_requests = sum(1 for unit in units if unit[0].tar_requests)
+    if not proves(parts) or with_requests > 1:
+        result = _check(linter, path, file_no)
+        if result[3] is not None:
+            raise UsageError(result[3])
+        return [result]
+    summary = FileSummary(path)
+    findings, seen_x107, facts = [], set(), {}
+    per_file = {rule.code: rule for rule in linter.rules if hasattr(rule, "join_parts")}
+    capped: dict[str, list] = {code: [] for code in per_file}  # code -> findings a part
+    for part_summary, part_findings, part_facts, _error, _reached in units:
+        for found in capped.values():
+            found.append([])
+        for name, value in part_facts.items():  # as ``Batch.merge`` adds them
+            facts[name] = facts.get(name, 0 if isinstance(value, int) else []) + value
+        for name in ("transactions", "claims", "tar_requests", "tar_responses"):
+            setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
+        for finding in part_findings:
+            # ISA12 (X107) is checked at an interchange's first checked ST, once: a part
+            # that began inside the interchange checked it again
+            if finding.rule == "X107":
+                if finding.offset in seen_x107:
+                    continue
+                seen_x107.add(finding.offset)
+            if finding.rule in capped:  # a rule that counts per file joins them itself
+                capped[finding.rule][-1].append(finding)
+                continue
+            findings.append(finding)
+    for code, found in capped.items():
+        findings.extend(per_file[code].join_parts(found))
+    return [(summary, findings, facts, None, None)]
+
+
+def _collect(received, results, work, progress, wait: bool) -> None:
     """Load the workers' results that are ready (all of them when ``wait``)."""
     while True:
         try:
-            file_no, spooled = received.next(timeout=None if wait else 0)
+            unit, spooled = received.next(timeout=None if wait else 0)
         except (StopIteration, multiprocessing.TimeoutError):
             return
-        if file_no is None:  # the ticket found every file taken
+        if unit is None:  # the ticket found every unit taken
             continue
         with open(spooled, "rb") as spool_file:
-            results[file_no] = pickle.load(spool_file)
+            results[unit] = pickle.load(spool_file)
         os.remove(spooled)
         if progress is not None:
-            progress.file_done()
-            progress.advance(sizes[file_no])
+            if work[unit][2] is None:
+                progress.file_done()
+            progress.advance(work[unit][3])
 
 
 def _take(next_task, order):
-    """The number of the next file to check, or None when every file is taken."""
+    """The number of the next unit to check, or None when every unit is taken."""
     with next_task.get_lock():
         position = next_task.value
         if position >= len(order):
@@ -121,8 +209,14 @@ def _take(next_task, order):
     return order[position]
 
 
-def _check(linter: Linter, path: str, file_no: int, progress=None):
-    """Check one file on its own: (summary, findings, batch part, error).
+def _check_unit(linter: Linter, files, unit, progress=None):
+    file_no, _part_no, part, _size = unit
+    return _check(linter, files[file_no], file_no, progress, part)
+
+
+def _check(linter: Linter, path: str, file_no: int, progress=None, part=None):
+    """Check one file, or one part of it, on its own:
+    (summary, findings, batch part, error, where the part ended).
 
     The file gets fresh findings and a fresh batch, so its results can be merged in
     file order later; ``linter`` is left as it was.
@@ -131,22 +225,44 @@ def _check(linter: Linter, path: str, file_no: int, progress=None):
     linter.files, linter.findings = [], []
     batch = linter.ctx.batch = saved[2].empty_like()
     try:
-        stream = open_input(path)
+        stream = open_input(path) if part is None else _open_part(path, part)
         try:
             if progress is not None:
                 from .progress import CountingStream
                 stream = CountingStream(stream, progress)
-            summary = linter.lint_stream(stream, path, file_no)
+            summary = linter.lint_stream(stream, path, file_no, part)
         finally:
             stream.close()
     except UsageError as exc:
-        return None, None, None, str(exc)
+        return None, None, None, str(exc), None
     except OSError as exc:
-        return None, None, None, f"{path}: read error: {exc.strerror or exc}"
+        return None, None, None, f"{path}: read error: {exc.strerror or exc}", None
     finally:
         findings = linter.findings
         linter.files, linter.findings, linter.ctx.batch = saved
-    return summary, findings, batch.contribution(), None
+    return summary, findings, batch.contribution(), None, part.reached if part else None
+
+
+class _PartStream:
+    """Bytes ``part.start:part.end`` of a file, read like a whole file."""
+
+    def __init__(self, path, part):
+        self.raw = open_input(path)
+        self.raw.seek(part.start)
+        self.left = part.end - part.start
+
+    def read(self, size=-1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.raw.read(size)
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _open_part(path, part):
+    return _PartStream(path, part)
 
 
 def _size(path: str) -> int:
@@ -158,24 +274,24 @@ def _size(path: str) -> int:
 
 # -- in the worker ------------------------------------------------------------------------
 
-def _start_worker(options, profile, files, order, next_task, spool) -> None:
+def _start_worker(options, profile, files, work, order, next_task, spool) -> None:
     global _WORKER
     linter = Linter(options, profile=profile)
     linter._attach_history()
-    _WORKER = (linter, files, order, next_task, spool)
+    _WORKER = (linter, files, work, order, next_task, spool)
 
 
 def _check_next(_ticket):
-    """Check the next file not taken yet: (file_no, spool file of its result), or (None, None)."""
-    linter, files, order, next_task, spool = _WORKER
-    file_no = _take(next_task, order)
-    if file_no is None:
+    """Check the next unit not taken yet: (unit, spool file of its result), or (None, None)."""
+    linter, files, work, order, next_task, spool = _WORKER
+    unit = _take(next_task, order)
+    if unit is None:
         return None, None
-    result = _check(linter, files[file_no], file_no)
-    spooled = os.path.join(spool, f"{file_no}.pickle")
+    result = _check_unit(linter, files, work[unit])
+    spooled = os.path.join(spool, f"{unit}.pickle")
     with open(spooled, "wb") as spool_file:
         pickle.dump(result, spool_file, protocol=pickle.HIGHEST_PROTOCOL)
-    return file_no, spooled
+    return unit, spooled
 
 
 # -- finish: the batch rules in two processes ------------------------------------------------

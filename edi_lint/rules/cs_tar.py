@@ -408,7 +408,7 @@ class CsTarBulk(_CsTarRule):
         # every request transaction set counts, CS or not; only CS TARs are flagged
         files = _SEEN.setdefault(ctx, {})
         tx = tar.tx
-        seen = files.setdefault((tx.file_no, tx.path), {})
+        seen = files.setdefault(ctx.stream, {})  # this file's (or part's) request sets
         entry = seen.get(id(tx))
         if entry is None or entry[0] is not tx:
             entry = seen[id(tx)] = (tx, len(seen) + 1)  # the tx is kept: its id stays unique

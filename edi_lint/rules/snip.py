@@ -457,16 +457,18 @@ class NonAsciiData(Rule):
     scope = "segment"
     segment_ids = _TEXT_SEGMENTS
 
+    MORE = "; further segments of this file are not reported"
+
     def __init__(self):
-        self._ctx = self._path = None  # the run and file being counted
+        self._stream = None  # the file (or part of a file) being counted
         self._count = 0
 
     def check_segment(self, seg, handler, ctx):
         text = seg.text
         if text.isascii():
             return _NONE
-        if ctx is not self._ctx or ctx.path != self._path:
-            self._ctx, self._path, self._count = ctx, ctx.path, 0
+        if ctx.stream is not self._stream:
+            self._stream, self._count = ctx.stream, 0
         self._count += 1
         if self._count > _NON_ASCII_LIMIT:
             return _NONE
@@ -474,11 +476,20 @@ class NonAsciiData(Rule):
         byte = ord(text[at])
         hint = " (UTF-8?)" if 0xC2 <= byte <= 0xF4 and at + 1 < len(text) \
             and 0x80 <= ord(text[at + 1]) <= 0xBF else " (Windows-1252 or Latin-1?)"
-        more = "; further segments of this file are not reported" \
-            if self._count == _NON_ASCII_LIMIT else ""
+        more = self.MORE if self._count == _NON_ASCII_LIMIT else ""
         return (_find(self, ctx, seg, handler,
                       f"{seg.tag} holds byte 0x{byte:02X}{hint} at column {at + 1} of the segment:"
                       f" X12 data must be ASCII{more}"),)
+
+
+    def join_parts(self, parts: list[list]) -> list:
+        """The findings of a file checked in parts (``-j``), each part's in a list: the
+        first 20 of the file, the 20th saying that no more are reported."""
+        joined = [f for found in parts for f in found][:_NON_ASCII_LIMIT]
+        for n, finding in enumerate(joined, 1):
+            message = finding.message.removesuffix(self.MORE)
+            finding.message = message + self.MORE if n == _NON_ASCII_LIMIT else message
+        return joined
 
 
 @register

@@ -30,6 +30,20 @@ class EnvelopeTracker:
         self.transactions = 0
         self._isa_version_checked = None  # the ISA whose ISA12 was checked (X107)
 
+    # -- -j: one part of a big file ---------------------------------------------------
+    def resume(self, isa, gs, gs_count: int, st_count: int) -> None:
+        """Take up a file between two transaction sets: ``isa`` and ``gs`` are open
+        (or None), with ``gs_count`` groups and ``st_count`` sets read in them so far."""
+        self.isa, self.gs, self.gs_count, self.st_count = isa, gs, gs_count, st_count
+
+    def state(self):
+        """What the next segment depends on, by segment index: (ISA, GS, groups, sets),
+        or None while a transaction set is open. Equal states, equal findings from here."""
+        if self.st is not None:
+            return None
+        return (self.isa.index if self.isa is not None else None,
+                self.gs.index if self.gs is not None else None, self.gs_count, self.st_count)
+
     def feed(self, seg) -> None:
         self.last = seg
         tag = seg.tag

@@ -38,15 +38,37 @@ class Segment:
         return f"Segment({self.tag} #{self.index} line {self.line})"
 
 
-class SegmentReader:
-    """Iterate the segments of one file; reader problems land in ``findings``."""
+class Resume:
+    """Where a reader takes up a file in the middle (``-j``: one part of a big file).
 
-    def __init__(self, stream: BinaryIO, path: str = "-", chunk_size: int = CHUNK_SIZE):
+    The stream then starts at byte ``offset`` of the file, at the first character
+    of a segment. ``index`` segments came before it; it lies on physical line
+    ``line``, which starts at byte ``line_start``; ``delimiters`` are the
+    interchange's.
+    """
+
+    __slots__ = ("offset", "index", "line", "line_start", "delimiters")
+
+    def __init__(self, offset, index, line, line_start, delimiters):
+        self.offset, self.index, self.line = offset, index, line
+        self.line_start, self.delimiters = line_start, delimiters
+
+
+class SegmentReader:
+    """Iterate the segments of one file; reader problems land in ``findings``.
+
+    With ``resume`` the stream holds a part of a file that begins at a segment
+    (see ``Resume``): positions are the file's, and no ISA is looked for first.
+    """
+
+    def __init__(self, stream: BinaryIO, path: str = "-", chunk_size: int = CHUNK_SIZE,
+                 resume: Resume | None = None):
         self.stream = stream
         self.path = path
         self.chunk_size = chunk_size
+        self.resume = resume
         self.findings: list[Finding] = []
-        self.delimiters: Delimiters | None = None
+        self.delimiters: Delimiters | None = resume.delimiters if resume else None
         self.bytes_read = 0
         self.segment_count = 0
 
@@ -63,6 +85,11 @@ class SegmentReader:
 
     # -- the reader --------------------------------------------------------
     def __iter__(self) -> Iterator[Segment]:
+        if self.resume is not None:
+            resume = self.resume
+            yield from self._segments(self._read(), 0, resume.offset, resume.line,
+                                      resume.line_start, resume.index, resume.delimiters)
+            return
         first = self.stream.read(self.chunk_size)
         self.bytes_read = len(first)
         base = 0  # byte offset of text[0] in the file
@@ -115,9 +142,16 @@ class SegmentReader:
         nl = text.rfind("\n", pos, start)
         if nl >= 0:
             line_start = base + nl + 1
-        pos = start
+        yield from self._segments(text, start, base, line, line_start, index, None, eof)
 
-        delims = None
+    def _segments(self, text, pos, base, line, line_start, index, delims, eof=False):
+        """The segments from ``text[pos]`` (byte ``base + pos``) on: the reading loop.
+
+        ``text`` holds what was read so far from ``base`` on; with ``delims`` None
+        it starts at an ISA, which gives them.
+        """
+        if not text:
+            return
         while True:
             # -- (re)read delimiters at an ISA -----------------------------
             if text.startswith("ISA", pos):

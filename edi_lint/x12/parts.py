@@ -1,0 +1,223 @@
+"""Cut a big file into parts at transaction-set boundaries, for ``-j``.
+
+A part begins at an ST whose previous segment is an SE, so no transaction set
+spans two parts. For each part the plan knows what a reader and an envelope
+tracker would know on reaching its first segment: the segment index, physical
+line and line start (counted over the bytes before it, in C), the delimiters,
+and the open ISA and GS with the groups and sets read in them so far.
+
+The plan reads segment boundaries as the first terminator shows them (the
+terminator, then no newline, LF or CR LF). Each part's checking then proves the
+plan: its tracker and reader must end in the state the next part began with
+(``Part.proves``). A file whose layout misled the plan is checked again whole,
+in one process, so the findings are always those of an unsplit run.
+"""
+from __future__ import annotations
+
+import mmap
+
+from .delimiters import ISA_LENGTH, read_isa
+from .reader import BOM, Resume, Segment, _find_isa
+
+SCAN_CHUNK = 8 << 20  # bytes counted at a time: the plan never holds the file
+
+
+class Part:
+    """Bytes ``start:end`` of a file, and the state its first segment is read in."""
+
+    __slots__ = ("start", "end", "resume", "envelope", "last", "reached")
+
+    def __init__(self, start, end, resume=None, envelope=None, last=False):
+        self.start, self.end = start, end
+        self.resume = resume  # None for the first part: it is read like a whole file
+        self.envelope = envelope  # (isa, gs, gs_count, st_count) for the tracker, or None
+        self.last = last
+        self.reached = None  # after checking: (tracker state, segments read, delimiters)
+
+    def begins(self):
+        """The state this part assumed, in the terms of ``reached``."""
+        isa, gs, gs_count, st_count = self.envelope
+        return ((isa.index if isa is not None else None, gs.index if gs is not None else None,
+                 gs_count, st_count), self.resume.index, self.resume.delimiters)
+
+    def __repr__(self):
+        return f"Part({self.start}:{self.end})"
+
+
+def proves(parts) -> bool:
+    """Whether every part ended where the next one began (after checking them all)."""
+    return all(prev.reached is not None and prev.reached == part.begins()
+               for prev, part in zip(parts, parts[1:]))
+
+
+def plan(path: str, parts: int, min_part: int) -> list[Part] | None:
+    """Cut ``path`` into at most ``parts`` parts of at least ``min_part`` bytes, or None
+    (one part would do, or the file's layout is not one the plan can read)."""
+    if parts < 2:
+        return None
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return _plan(mm, parts, min_part)
+    except (OSError, ValueError):  # unreadable, empty (mmap refuses), not a regular file
+        return None
+
+
+def _plan(mm, parts: int, min_part: int) -> list[Part] | None:
+    size = len(mm)
+    if size < 2 * min_part:
+        return None
+    origin = 3 if mm[:3] == BOM else 0
+    head = mm[origin:origin + (1 << 20)].decode("latin-1")
+    start = _find_isa(head, 0)
+    if start < 0:
+        return None
+    reading = read_isa(head, start)
+    delims = reading.delimiters
+    if delims is None or not reading.fixed_width or delims.segment in "\r\n":
+        return None
+    isa0 = origin + start
+    after = head[start + ISA_LENGTH:start + ISA_LENGTH + 2]
+    newline = "\r\n" if after == "\r\n" else "\n" if after[:1] == "\n" else ""
+    glue = (delims.segment + newline).encode("latin-1")
+    sep = delims.element.encode("latin-1")
+    cuts = _cuts(mm, glue, sep, size, parts, min_part)
+    if not cuts:
+        return None
+    tally = _Tally(mm, isa0, origin, delims.segment.encode("latin-1"), glue + b"ST" + sep,
+                   glue + b"GS" + sep)
+    envelopes = _Envelopes(mm, tally, glue, sep, delims.element)
+    found: list[Part] = [Part(0, cuts[0])]
+    for cut, end in zip(cuts, cuts[1:] + [size]):
+        envelope = envelopes.at(cut)
+        if envelope is None:  # this ST is not inside an open ISA and GS: no cut here
+            found[-1].end = end
+            continue
+        index, line, line_start = tally.position(cut)
+        found.append(Part(cut, end, Resume(cut, index, line, line_start, delims), envelope))
+    if len(found) < 2:
+        return None
+    found[-1].last = True
+    return found
+
+
+def _cuts(mm, glue: bytes, sep: bytes, size: int, parts: int, min_part: int) -> list[int]:
+    """Offsets of STs, each after an SE, near ``size * k / parts``, parts no smaller
+    than ``min_part``."""
+    st = glue + b"ST" + sep
+    se = b"SE" + sep
+    cuts: list[int] = []
+    at = 0
+    for k in range(1, parts):
+        target = max(size * k // parts, at + min_part)
+        if target > size - min_part:
+            break
+        i = mm.find(st, target)
+        while i >= 0:
+            before = mm.rfind(glue, 0, i)
+            if before >= 0 and mm[before + len(glue):before + len(glue) + len(se)] == se:
+                break
+            i = mm.find(st, i + 1)
+        if i < 0 or i + len(glue) > size - min_part:
+            break
+        at = i + len(glue)
+        cuts.append(at)
+    return cuts
+
+
+class _Envelopes:
+    """The ISA and GS open at each cut, found by searching only the bytes since the
+    previous cut (a file's one GS may lie 100 MB back)."""
+
+    def __init__(self, mm, tally, glue: bytes, sep: bytes, element: str):
+        self.mm, self.tally, self.element = mm, tally, element
+        self.glue = len(glue)
+        self.isa_p, self.iea_p = glue + b"ISA" + sep, glue + b"IEA" + sep
+        self.gs_p, self.ge_p = glue + b"GS" + sep, glue + b"GE" + sep
+        self.scanned = tally.isa0
+        self.isa, self.isa_open = tally.isa0, True  # the first ISA has no glue before it
+        self.gs, self.gs_open = None, False
+
+    def at(self, cut: int):
+        """(isa, gs, gs_count, st_count) open at ``cut``, or None when none is open."""
+        mm, glue = self.mm, self.glue
+        lo = max(0, self.scanned - glue)
+        self.scanned = cut
+        i = mm.rfind(self.isa_p, lo, cut)
+        if i >= 0:
+            self.isa, self.isa_open, self.gs, self.gs_open = i + glue, True, None, False
+        lo = max(lo, self.isa)
+        if mm.find(self.iea_p, lo, cut) >= 0:
+            self.isa_open = False
+        i = mm.rfind(self.gs_p, lo, cut)
+        if i >= 0:
+            self.gs, self.gs_open = i + glue, True
+        if self.gs is not None and mm.find(self.ge_p, max(lo, self.gs), cut) >= 0:
+            self.gs_open = False
+        if not (self.isa_open and self.gs_open):
+            return None
+        tally = self.tally
+        isa = tally.segment(self.isa, self.element)
+        gs = tally.segment(self.gs, self.element)
+        return isa, gs, tally.count_since(1, self.isa, cut), tally.count_since(0, self.gs, cut)
+
+
+class _Tally:
+    """Counts of terminators, newlines and two envelope patterns from the file's start,
+    read once, in order, a chunk at a time (positions asked for never go back)."""
+
+    def __init__(self, mm, isa0, origin, term, *patterns):
+        self.mm, self.isa0, self.origin = mm, isa0, origin
+        self.term, self.patterns = term, patterns
+        self.glue_length = len(patterns[0]) - 3  # the glue, before a two-letter tag and sep
+        self.at = 0
+        self.terms = 0  # terminators in isa0:at
+        self.newlines = 0  # in 0:at
+        self.counts = [0] * len(patterns)  # pattern starts in 0:at
+        self.marks: dict[int, tuple] = {}  # position -> (terms, newlines, counts) there
+        self.segments: dict[int, Segment] = {}
+
+    def _advance(self, to: int) -> tuple:
+        mark = self.marks.get(to)
+        if mark is not None:
+            return mark
+        if to < self.at:
+            raise ValueError("positions out of order")  # the plan gives up: no split
+        mm, term, isa0 = self.mm, self.term, self.isa0
+        reach = len(self.patterns[0]) - 1  # all patterns are as long: glue, tag, separator
+        while self.at < to:
+            end = min(to, self.at + SCAN_CHUNK)
+            # a pattern counts where it starts: read just far enough past ``end``
+            chunk = mm[self.at:end + reach]
+            size = end - self.at
+            self.newlines += chunk.count(b"\n", 0, size)
+            self.terms += chunk.count(term, max(0, isa0 - self.at), size)
+            for n, pattern in enumerate(self.patterns):
+                self.counts[n] += chunk.count(pattern)
+            self.at = end
+        mark = self.marks[to] = (self.terms, self.newlines, tuple(self.counts))
+        return mark
+
+    def position(self, at: int) -> tuple[int, int, int]:
+        """(segments before ``at``, line of ``at``, offset of that line's start)."""
+        terms, newlines, _ = self._advance(at)
+        nl = self.mm.rfind(b"\n", 0, at)
+        return terms, newlines + 1, nl + 1 if nl >= 0 else self.origin
+
+    def count_since(self, n: int, start: int, cut: int) -> int:
+        """Segments matching pattern ``n`` after the one at ``start``, before ``cut``
+        (a pattern starts with the glue before its segment)."""
+        _, _, before = self._advance(start)
+        _, _, upto = self._advance(cut - self.glue_length)
+        return upto[n] - before[n]
+
+    def segment(self, at: int, element: str) -> Segment:
+        """The envelope segment starting at ``at``, with its position."""
+        seg = self.segments.get(at)
+        if seg is None:
+            index, line, line_start = self.position(at)
+            end = self.mm.find(self.term, at)
+            text = self.mm[at:end if end >= 0 else len(self.mm)].decode("latin-1")
+            els = text.split(element)
+            seg = Segment(els[0], els, index + 1, line, at - line_start + 1, at, text)
+            self.segments[at] = seg
+        return seg

@@ -1,0 +1,207 @@
+"""A big file cut into parts at transaction sets (``-j``) gives the findings of one run.
+
+Each layout below is checked whole and in parts (the parts one after another in this
+process, then merged as ``-j`` merges them): findings, their order and the file
+summaries must be equal. Layouts the plan cannot read (whitespace after some
+terminators) must fall back to checking the file whole.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from edi_lint import parallel
+from edi_lint.engine import Linter, Options, jobs_for, lint
+from edi_lint.x12 import parts as file_parts
+from edi_lint.x12.reader import SegmentReader
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+BASES = {
+    "multi": FIXTURES / "837" / "multi_isa_gs_st.x12",  # 2 ISAs, 3 GSs, 5 STs
+    "responses": FIXTURES / "278" / "cs_tar_response_approved.x12",
+    "requests": FIXTURES / "278" / "cs_tar_mistakes_request.x12",
+}
+
+
+def _segments(text):
+    return [s.strip() for s in text.split("~") if s.strip()]
+
+
+def _join(segs, glue="~\n"):
+    return glue.join(segs) + glue
+
+
+def _layouts(text):
+    """name -> text: the base file in the layouts and with the envelope faults that
+    make parts depend on what came before them."""
+    segs = _segments(text)
+    rnd = random.Random(7)
+    ses = [i for i, s in enumerate(segs) if s.startswith("SE*")]
+    out = {
+        "lf": _join(segs),
+        "crlf": _join(segs, "~\r\n"),
+        "one_line": _join(segs, "~"),
+        "bom_and_junk": "\xef\xbb\xbfhello~junk\n" + _join(segs),
+        "isa12_not_00501": _join([s.replace("*00501*", "*00401*") if s.startswith("ISA") else s
+                                  for s in segs]),
+        "wrong_ge01_iea01": _join([re.sub(r"^GE\*\d+", "GE*9", re.sub(r"^IEA\*\d+", "IEA*7", s))
+                                   for s in segs]),
+        "first_se_missing": _join([s for i, s in enumerate(segs) if i not in ses[:1]]),
+        "no_ge": _join([s for s in segs if not s.startswith("GE*")]),
+        "empty_segments": "".join(s + ("~~\n" if rnd.random() < 0.1 else "~\n") for s in segs),
+        "twice": _join(segs + segs),
+        # X111 reports 20 segments a file: parts must share that count
+        "non_ascii_names": _join([s.replace("*SAMPLE", "*S\xdcMPLE") for s in segs] * 2),
+        "stray_after_se": _join([s + "~\nNTE*STRAY" if s.startswith("SE*") else s
+                                 for s in segs]),
+        "no_final_terminator": _join(segs)[:-2],
+        "whitespace_noise": "".join(s + "~" + rnd.choice(["\n", "\n", " \n", "\r\n", "", "\n\n"])
+                                    for s in segs),
+    }
+    isas = [m.start() for m in re.finditer(r"(?m)^ISA", out["lf"])]
+    if len(isas) > 1:  # the second interchange with other delimiters
+        first, second = out["lf"][:isas[1]], out["lf"][isas[1]:].replace("*", "|")
+        out["other_delimiters"] = first + second
+        out["other_terminator"] = first + second.replace("~", "!")
+    return out
+
+
+CASES = [(base, name) for base, path in BASES.items()
+         for name in _layouts(path.read_text(encoding="latin-1"))]
+
+
+def _write(tmp_path, base, name):
+    text = _layouts(BASES[base].read_text(encoding="latin-1"))[name]
+    path = tmp_path / f"{base}_{name}.x12"
+    path.write_bytes(text.encode("latin-1"))
+    return str(path)
+
+
+def _as_tuples(result):
+    return [(f.rule, f.message, f.path, f.line, f.col, f.segment_index, f.segment_id, f.offset,
+             f.tip, f.severity, f.loop, f.claim_id, f.service_line, f.trace, f.content)
+            for f in result.findings]
+
+
+def _in_parts(path, plan):
+    """Check ``plan``'s parts one by one in this process and merge them as ``-j`` does."""
+    linter = Linter(Options())
+    work = [(0, n, part, part.end - part.start) for n, part in enumerate(plan)]
+    results = [parallel._check_unit(linter, [path], unit) for unit in work]
+    parallel._merge(linter, [path], work, results)
+    return linter.finish(), [result[4] for result in results]
+
+
+@pytest.mark.parametrize("base,name", CASES)
+@pytest.mark.parametrize("parts", [2, 3, 50])
+def test_parts_give_the_findings_of_the_whole_file(tmp_path, base, name, parts, monkeypatch):
+    monkeypatch.setattr(file_parts, "SCAN_CHUNK", 37)  # counts cross many chunk edges
+    path = _write(tmp_path, base, name)
+    whole = lint([path])
+    plan = file_parts.plan(path, parts, 1)
+    if plan is None:
+        # fewer parts may find no ST after an SE near their targets; with no ST right
+        # after an SE (stray), or the first glue not the file's (noise), there is none
+        assert parts < 50 or name in ("stray_after_se", "whitespace_noise"), "a cut exists"
+        return
+    split, reached = _in_parts(path, plan)
+    assert _as_tuples(split) == _as_tuples(whole)
+    assert [f.as_dict() for f in split.files] == [f.as_dict() for f in whole.files]
+    assert split.summary == whole.summary
+    for part, ended in zip(plan, reached):
+        part.reached = ended
+    assert file_parts.proves(plan) == (name != "whitespace_noise" or base != "responses")
+
+
+def test_a_part_begins_at_an_st_after_an_se_with_the_whole_files_positions(tmp_path):
+    path = _write(tmp_path, "multi", "crlf")
+    plan = file_parts.plan(path, 50, 1)
+    with open(path, "rb") as stream:
+        segments = {seg.offset: seg for seg in SegmentReader(stream, path)}
+    by_index = {seg.index: seg for seg in segments.values()}
+    # 5 STs: the first starts part 0; the 3rd and 4th follow a GS, not an SE
+    assert [segments[p.start].tag for p in plan[1:]] == ["ST", "ST"]
+    assert [p.resume.index + 1 for p in plan[1:]] == [27, 105]
+    for part in plan[1:]:
+        st = segments[part.start]
+        assert (part.resume.index + 1, part.resume.line, part.start - part.resume.line_start + 1) \
+            == (st.index, st.line, st.col)
+        assert by_index[st.index - 1].tag == "SE"
+        isa, gs, gs_count, st_count = part.envelope
+        assert (isa.tag, gs.tag) == ("ISA", "GS")
+        assert isa is by_index[isa.index] or isa.text == by_index[isa.index].text
+        assert gs.text == by_index[gs.index].text and gs.offset == by_index[gs.index].offset
+    # groups and sets read in the open ISA and GS before each cut
+    assert [p.envelope[2:] for p in plan[1:]] == [(1, 1), (1, 1)]
+    assert [p.envelope[0].index for p in plan[1:]] == [1, 79]
+    assert [p.envelope[1].index for p in plan[1:]] == [2, 80]
+    assert [p.end for p in plan] == [p.start for p in plan[1:]] + [os.path.getsize(path)]
+    assert [p.last for p in plan] == [False, False, True]
+
+
+def test_a_misleading_layout_is_checked_whole_again(tmp_path):
+    path = _write(tmp_path, "responses", "whitespace_noise")
+    plan = file_parts.plan(path, 50, 1)
+    split, reached = _in_parts(path, plan)
+    for part, ended in zip(plan, reached):
+        part.reached = ended
+    assert not file_parts.proves(plan)
+    assert _as_tuples(split) == _as_tuples(lint([path]))
+    assert len(split.files) == 1
+
+
+def test_no_plan_for_small_or_odd_files(tmp_path):
+    path = _write(tmp_path, "multi", "lf")
+    assert file_parts.plan(path, 1, 1) is None  # one part
+    assert file_parts.plan(path, 4, os.path.getsize(path)) is None  # parts would be too small
+    breaks = tmp_path / "breaks.x12"  # line breaks as segment terminators
+    text = Path(path).read_text(encoding="latin-1")
+    breaks.write_text(text.replace("~\n", "\n").replace(":\n", ":~"), encoding="latin-1")
+    assert file_parts.plan(str(breaks), 4, 1) is None
+    empty = tmp_path / "empty.x12"
+    empty.write_bytes(b"")
+    assert file_parts.plan(str(empty), 4, 1) is None
+    assert file_parts.plan(str(tmp_path / "missing.x12"), 4, 1) is None
+
+
+def test_jobs_2_cuts_a_big_file_and_gives_the_findings_of_jobs_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(parallel, "PART_MIN", 500)
+    path = _write(tmp_path, "multi", "isa12_not_00501")
+    work = parallel.plan_work([path], 2)
+    assert len(work) > 2 and all(unit[2] is not None for unit in work)
+    assert _as_tuples(lint([path], Options(jobs=2))) == _as_tuples(lint([path], Options(jobs=1)))
+    other = _write(tmp_path, "requests", "wrong_ge01_iea01")
+    both = [path, other]
+    assert _as_tuples(lint(both, Options(jobs=3))) == _as_tuples(lint(both, Options(jobs=1)))
+
+
+def test_jobs_auto_uses_every_core_for_a_big_batch_only(tmp_path, monkeypatch):
+    small = _write(tmp_path, "multi", "lf")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert jobs_for("auto", [small]) == 1
+    assert jobs_for(4, [small]) == 4
+    import edi_lint.engine as engine
+    monkeypatch.setattr(engine, "AUTO_JOBS_MIN_BYTES", os.path.getsize(small))
+    assert jobs_for("auto", [small]) == 3
+    assert jobs_for("auto", ["-"]) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert jobs_for("auto", [small]) == 1
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the checkout")
+def test_corpus_files_in_parts(tmp_path):
+    checked = 0
+    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md"):
+        plan = file_parts.plan(str(path), 50, 1)
+        if plan is None:
+            continue
+        split, _ = _in_parts(str(path), plan)
+        assert _as_tuples(split) == _as_tuples(lint([str(path)])), path.name
+        checked += 1
+    assert checked >= 1
