@@ -27,11 +27,27 @@ class Batch:
         self.history: list[LineFact] = []  # from the ledger, counted first
         self.history_responses: list = []
         self._facts = FactMaker()
+        # (k, n) while ``-j`` runs the by-member batch rules in n processes: the limit
+        # index of process k holds the members whose hash % n is k (``rules.limits``)
+        self.shard = None
+        # (file number, CLM index) of the first and the last claim added, and whether
+        # each came after the one before (always, from the engine): lines are then in
+        # batch order already, and ``counted_lines`` only buckets them by DOS
+        self.span = None
+        self.in_order = True
         self._digest = None  # ledger.digest.claim_digest, imported when first needed
 
     def add_claim(self, claim, path, file_no) -> None:
         claim_fact = self._facts.claim(claim, path, file_no)
         self.claims.append(claim_fact)
+        order = (file_no, claim.pos.index)
+        span = self.span
+        if span is None:
+            self.span = (order, order)
+        else:
+            if order <= span[1]:
+                self.in_order = False
+            self.span = (span[0], order)
         if self.keep_digests:
             if self._digest is None:  # hashlib and the ledger only for a ledger run
                 from .ledger.digest import claim_digest
@@ -50,11 +66,14 @@ class Batch:
 
     # -- -j: what a worker's batch adds to the parent's ----------------------------------
     def empty_like(self) -> "Batch":
-        """A new, empty batch with the same settings (a worker's, for one file)."""
-        return Batch(self.profile, keep_all_lines=self.keep_all_lines,
-                     keep_digests=self.keep_digests)
+        """A new, empty batch with the same settings (a worker's, for one file), whose
+        facts share their values (members, dates...) with this batch's."""
+        batch = Batch(self.profile, keep_all_lines=self.keep_all_lines,
+                      keep_digests=self.keep_digests)
+        batch._facts = self._facts
+        return batch
 
-    MERGED = ("lines", "claims", "claim_digests", "responses", "requests")
+    MERGED = ("lines", "claims", "claim_digests", "responses", "requests", "span", "in_order")
 
     def contribution(self) -> dict:
         """What checking some files added (picklable), for ``merge`` in another process."""
@@ -62,11 +81,32 @@ class Batch:
 
     def merge(self, part: dict) -> None:
         """Add a worker's ``contribution``; parts are merged in file order."""
+        span = part["span"]
+        if span is not None:
+            if not part["in_order"] or (self.span is not None and span[0] <= self.span[1]):
+                self.in_order = False
+            self.span = span if self.span is None else (self.span[0], span[1])
         for name, value in part.items():
+            if name in ("span", "in_order"):
+                continue
             if isinstance(value, int):
                 setattr(self, name, getattr(self, name) + value)
             else:
                 getattr(self, name).extend(value)
+
+    def share_values(self, part: dict) -> None:
+        """Make the facts of a ``contribution`` unpickled from another process share
+        their members, dates and authorizations with this batch's (one object a value:
+        each pickle had its own copies)."""
+        share = self._facts.shared.setdefault
+        for claim in part.get("claims", ()):
+            member = claim.member
+            if member is not None:
+                claim.member = share(member, member)
+        for line in part.get("lines", ()):
+            d1, d2, auth = line.dos_from, line.dos_to, line.authorizations
+            line.dos_from, line.dos_to = share(d1, d1), share(d2, d2)
+            line.authorizations = share(auth, auth)
 
     def resolve_frequencies(self) -> None:
         """Mark lines of superseded (by a 7) and voided (by an 8, and the 8 itself) claims."""
@@ -102,7 +142,7 @@ class Batch:
         cached = getattr(self, "_counted", None)
         if cached is not None and cached[0] == key:
             return list(cached[1]) if copy else cached[1]
-        batch = _dos_order(batch)
+        batch = _dos_order(batch, presorted=self.in_order)
         counted = [f for f in self.history if f.counts]
         counted += batch
         del batch
@@ -110,11 +150,12 @@ class Batch:
         return list(counted) if copy else counted
 
 
-def _dos_order(facts: list) -> list:
+def _dos_order(facts: list, presorted=False) -> list:
     """``facts`` sorted by ``LineFact.sort_key`` (stable), without a key object per fact.
 
     Facts are bucketed by DOS (shared date objects: no new object a line), then each
-    day's bucket is sorted by ``counting_key`` (one int a line of that day only).
+    day's bucket is sorted by ``counting_key`` (one int a line of that day only),
+    unless the facts came ``presorted`` in batch order (file, then segment).
     """
     by_day: dict = {}
     for fact in facts:
@@ -127,7 +168,7 @@ def _dos_order(facts: list) -> list:
     try:
         for dos in sorted(by_day):
             day = by_day[dos]
-            if len(day) > 1:
+            if len(day) > 1 and not presorted:
                 day.sort(key=counting_key)
             out += day
     except ValueError:  # hand-made facts with an unusual order: the plain key

@@ -40,7 +40,6 @@ _WORKER = None  # in a worker: (its own linter, files, the work, its order, the 
 
 SPLIT_MIN = 8 << 20  # a file this big or bigger is cut into parts (``x12.parts``)
 PART_MIN = 2 << 20  # no part smaller than this
-PARTS_PER_JOB = 4  # parts per process: a fast process takes more of them
 
 
 def can_run(linter: Linter, files: list[str]) -> bool:
@@ -66,7 +65,7 @@ def plan_work(files: list[str], jobs: int) -> list[tuple]:
         size = _size(path)
         cut = None
         if size >= SPLIT_MIN:
-            cut = file_parts.plan(path, min(jobs * PARTS_PER_JOB, size // PART_MIN), PART_MIN)
+            cut = file_parts.plan(path, jobs, PART_MIN)
         if cut is None:
             work.append((file_no, 0, None, size))
         else:
@@ -102,9 +101,9 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
                 results[unit] = _check_unit(linter, files, work[unit], progress)
                 if progress is not None and work[unit][2] is None:
                     progress.file_done()
-                _collect(received, results, work, progress, wait=False)
+                _collect(received, results, work, progress, False, linter.ctx.batch)
                 unit = _take(next_task, order)
-            _collect(received, results, work, progress, wait=True)
+            _collect(received, results, work, progress, True, linter.ctx.batch)
         _merge(linter, files, work, results)
     finally:
         gc.freeze()
@@ -130,10 +129,11 @@ def _merge(linter: Linter, files, work, results) -> None:
                 raise UsageError(error)
         if last > first:
             units = _joined(linter, files[file_no], file_no, work[first:last + 1], units)
-        for summary, findings, part, _error, _reached in units:
+        for summary, findings, facts, _error, _reached in units:
             linter.files.append(summary)
             linter.findings.extend(findings)
-            linter.ctx.batch.merge(part)
+            for part in facts if isinstance(facts, list) else [facts]:
+                linter.ctx.batch.merge(part)
         first = last + 1
 
 
@@ -155,14 +155,13 @@ def _joined(linter: Linter, path, file_no, work, units) -> list:
             raise UsageError(result[3])
         return [result]
     summary = FileSummary(path)
-    findings, seen_x107, facts = [], set(), {}
+    findings, seen_x107, facts = [], set(), []
     per_file = {rule.code: rule for rule in linter.rules if hasattr(rule, "join_parts")}
     capped: dict[str, list] = {code: [] for code in per_file}  # code -> findings a part
     for part_summary, part_findings, part_facts, _error, _reached in units:
         for found in capped.values():
             found.append([])
-        for name, value in part_facts.items():  # as ``Batch.merge`` adds them
-            facts[name] = facts.get(name, 0 if isinstance(value, int) else []) + value
+        facts.append(part_facts)
         for name in ("transactions", "claims", "tar_requests", "tar_responses"):
             setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
         for finding in part_findings:
@@ -181,8 +180,9 @@ def _joined(linter: Linter, path, file_no, work, units) -> list:
     return [(summary, findings, facts, None, None)]
 
 
-def _collect(received, results, work, progress, wait: bool) -> None:
-    """Load the workers' results that are ready (all of them when ``wait``)."""
+def _collect(received, results, work, progress, wait: bool, batch) -> None:
+    """Load the workers' results that are ready (all of them when ``wait``) and make
+    their facts share values with ``batch``'s."""
     while True:
         try:
             unit, spooled = received.next(timeout=None if wait else 0)
@@ -193,6 +193,8 @@ def _collect(received, results, work, progress, wait: bool) -> None:
         with open(spooled, "rb") as spool_file:
             results[unit] = pickle.load(spool_file)
         os.remove(spooled)
+        if results[unit][2] is not None:
+            batch.share_values(results[unit][2])
         if progress is not None:
             if work[unit][2] is None:
                 progress.file_done()
@@ -297,44 +299,70 @@ def _check_next(_ticket):
 # -- finish: the batch rules in two processes ------------------------------------------------
 
 FORK_FINISH_LINES = 20_000  # below this the batch rules take less than a fork and a pipe
+SHARDS = 2  # the parent and one forked child
 
 
 def batch_findings(rules, batch, ctx) -> list:
     """Each batch rule's findings (a list per rule, in rule order), for ``Linter.finish``.
 
-    The limit rules share one index and run here; the rules marked ``own_process``
-    (GEN-07: as costly as all the limit rules together) run at the same time in a
-    forked child, which sees the merged facts without copying them and sends back
-    only its findings. Without fork (spawn, forkserver) or on a small batch they all
-    run here. If the child fails, its rules run here too: the same findings, or the
-    same error, as in one process.
+    Two processes share the work: a forked child, which sees the merged facts without
+    copying them and sends back only its findings, and this one. The rules marked
+    ``own_process`` (GEN-07) run whole in the child; the rules marked ``by_member``
+    (the limit rules, which read the batch one member at a time) run in both, each
+    on half of the members (``Batch.shard``); the others run here. Without fork
+    (spawn, forkserver) or on a small batch they all run here. If the child fails,
+    its share runs here too: the same findings, or the same error, as in one process.
     """
     apart = [rule for rule in rules if getattr(rule, "own_process", False)]
+    halved = [rule for rule in rules if getattr(rule, "by_member", False) and rule not in apart]
     start_method = os.environ.get("EDI_LINT_START_METHOD") or None
-    if not apart or len(apart) == len(rules) or len(batch.lines) < FORK_FINISH_LINES \
+    if not (apart or halved) or len(batch.lines) < FORK_FINISH_LINES \
             or multiprocessing.get_context(start_method).get_start_method() != "fork":
         return [list(rule.check_batch(batch, ctx)) for rule in rules]
     batch.counted_lines(copy=False)  # sorted once, before the fork: both sides read it
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_run_apart, args=(apart, batch, ctx, writer), daemon=True)
+    child = context.Process(target=_run_apart, args=(apart, halved, batch, ctx, writer),
+                            daemon=True)
     child.start()
     writer.close()
-    found = {id(rule): list(rule.check_batch(batch, ctx)) for rule in rules if rule not in apart}
+    here = [rule for rule in rules if rule not in apart and rule not in halved]
+    found = {id(rule): list(rule.check_batch(batch, ctx)) for rule in here}
+    found.update(zip(map(id, halved), _shard(halved, batch, ctx, 0)))
     try:
-        found.update(zip(map(id, apart), reader.recv()))
-    except EOFError:  # the child died: run its rules here
-        found.update((id(rule), list(rule.check_batch(batch, ctx))) for rule in apart)
+        found.update(_added(found, reader.recv()))
+    except EOFError:  # the child died: run its share here
+        found.update(_added(found, _child_share(apart, halved, batch, ctx)))
     finally:
         reader.close()
         child.join()
     return [found[id(rule)] for rule in rules]
 
 
-def _run_apart(rules, batch, ctx, writer) -> None:
-    """In the forked child: the findings of ``rules``, sent through ``writer``."""
+def _shard(rules, batch, ctx, k: int) -> list:
+    """The findings of ``rules`` for the members of shard ``k``."""
+    batch.shard = (k, SHARDS)
     try:
-        found = [list(rule.check_batch(batch, ctx)) for rule in rules]
+        return [list(rule.check_batch(batch, ctx)) for rule in rules]
+    finally:
+        batch.shard = None
+
+
+def _child_share(apart, halved, batch, ctx) -> list:
+    """(rule id, findings) of the child's share: ``apart`` whole, ``halved`` shard 1."""
+    found = [(id(rule), list(rule.check_batch(batch, ctx))) for rule in apart]
+    return found + list(zip(map(id, halved), _shard(halved, batch, ctx, 1)))
+
+
+def _added(found: dict, share) -> list:
+    """``share``'s findings, after those ``found`` already has for the same rule."""
+    return [(rule_id, found.get(rule_id, []) + findings) for rule_id, findings in share]
+
+
+def _run_apart(apart, halved, batch, ctx, writer) -> None:
+    """In the forked child: its share of the findings, sent through ``writer``."""
+    try:
+        found = _child_share(apart, halved, batch, ctx)
     except Exception:  # no traceback from here: the parent runs them again and reports it
         return
     writer.send(found)

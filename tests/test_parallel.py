@@ -210,3 +210,55 @@ def test_progress_never_reaches_stdout(batch_dir, capsys, monkeypatch):
     assert captured.out == ""
     assert "MB" in captured.err  # drawn on stderr, then erased
     assert result.findings
+
+
+def _many_members(tmp_path, members=40):
+    """One file: each member billed the ECM monthly twice in June 2025 (ECM-01)."""
+    claims = [Claim(f"C{m}{n}", [Line("G9008", ["U1"], dos=f"2025060{n + 1}", g1=["ECM25M1"])],
+                    member=f"M{m}") for m in range(members) for n in range(2)]
+    return _write(tmp_path, "many.x12", build_837(claims, control="000000201"))
+
+
+def test_by_member_rules_split_the_members_between_two_processes(tmp_path):
+    """``Batch.shard`` halves the limit index: the two halves hold every finding once."""
+    path = _many_members(tmp_path)
+    linter = Linter(Options(select=("ECM-01",)))
+    linter.run([str(path)])
+    batch, ctx = linter.ctx.batch, linter.ctx
+    rules = [rule for rule in linter.batch_rules if getattr(rule, "by_member", False)]
+    assert rules and all(rule.by_member for rule in rules)
+    whole = [list(rule.check_batch(batch, ctx)) for rule in rules]
+    halves = [parallel._shard(rules, batch, ctx, k) for k in (0, 1)]
+    assert batch.shard is None  # restored after each half
+    for n, found in enumerate(whole):
+        key = _finding_keys
+        assert sorted(key(halves[0][n] + halves[1][n])) == sorted(key(found))
+    ecm01 = [f for found in whole for f in found if f.tip == "ECM-01"]
+    assert len(ecm01) == 40  # the second line of each member
+    assert all(halves[k][0] for k in (0, 1))  # 40 members: both halves hold some
+
+
+def _finding_keys(findings):
+    return [(f.rule, f.segment_index, f.message) for f in findings]
+
+
+def test_lines_in_batch_order_are_only_bucketed_by_dos(tmp_path):
+    """The engine adds claims in batch order (file, then segment): ``counted_lines`` then
+    skips the sort; a claim added out of order brings the sort back, same result."""
+    path = _many_members(tmp_path, members=5)
+    linter = Linter(Options())
+    linter.run([str(path)])
+    batch = linter.ctx.batch
+    assert batch.in_order and batch.span[0] < batch.span[1]
+    by_key = sorted((f for f in batch.lines if f.status == "active"), key=lambda f: f.sort_key())
+    assert batch.counted_lines() == by_key
+    # the same facts, merged in reverse: out of order, sorted again
+    reverse = batch.empty_like()
+    for fact in reversed(batch.claims):
+        part = batch.empty_like()
+        part.claims = [fact]
+        part.lines = [f for f in batch.lines if f.claim is fact]
+        part.span = (fact.order, fact.order)
+        reverse.merge(part.contribution())
+    assert not reverse.in_order
+    assert reverse.counted_lines() == by_key

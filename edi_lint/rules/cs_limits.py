@@ -301,6 +301,7 @@ class CsMealsAndGroceryMonth(Rule):
     severity = "warning"
     tips = ("CS-11",)
     scope = "batch"
+    by_member = True  # reads the batch through ``limit_index`` only, member by member
 
     def check_batch(self, batch, ctx):
         profile = ctx.profile

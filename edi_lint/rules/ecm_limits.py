@@ -139,6 +139,7 @@ class EcmOutreachAfterEnrollment(Rule):
     severity = "error"
     tips = ("ECM-05",)
     scope = "batch"
+    by_member = True  # reads the limit index and TAR responses member by member
 
     def check_batch(self, batch, ctx):
         profile = ctx.profile

@@ -34,6 +34,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from calendar import monthrange
 from datetime import date
+from operator import attrgetter
 
 from ..model.facts import counting_key
 from .base import Rule
@@ -57,17 +58,21 @@ class LimitIndex:
 
     def __init__(self, batch):
         self.size = (len(batch.lines), len(batch.history))
+        self.shard = getattr(batch, "shard", None)  # (k, n): members whose hash % n is k (-j)
         self._batch = batch
         self._counted = batch.counted_lines(copy=False)  # the batch's cached list: no copy
         counted: dict[str, dict[object, list]] = {}
+        k, n = self.shard or (0, 1)
         for fact in self._counted:
             group = fact.group
             if group is None or fact.dos_from is None:
                 continue
+            member = fact.member
+            if n > 1 and hash(member) % n != k:
+                continue
             by_member = counted.get(group)
             if by_member is None:
                 by_member = counted[group] = {}
-            member = fact.member
             facts = by_member.get(member)
             if facts is None:
                 by_member[member] = [fact]
@@ -96,7 +101,9 @@ class LimitIndex:
         for fact in self._counted:
             group = fact.group
             if group in wanted and fact.dos_from is not None:
-                merged[fact.member].append(fact)
+                facts = merged.get(fact.member)
+                if facts is not None:  # None: another shard's member
+                    facts.append(fact)
         yield from merged.items()
 
     def batch_lines(self, groups):
@@ -104,11 +111,20 @@ class LimitIndex:
         wanted = set(groups)
         out = [f for f in self._batch.lines
                if f.group in wanted and f.status != "void" and f.dos_from is not None]
+        if self.shard is not None:
+            k, n = self.shard
+            out = [f for f in out if hash(f.member) % n == k]
+        if getattr(self._batch, "in_order", False):  # in batch order: a stable sort by DOS
+            out.sort(key=_DOS)
+            return out
         try:  # the order of _sort_key, one int per line
             out.sort(key=counting_key)
         except ValueError:
             out.sort(key=_sort_key)
         return out
+
+
+_DOS = attrgetter("dos_from")
 
 
 def _sort_key(fact):
@@ -118,7 +134,8 @@ def _sort_key(fact):
 def limit_index(batch) -> LimitIndex:
     """The batch's index, built once and shared by every batch rule of the run."""
     index = getattr(batch, "_limit_index", None)
-    if index is None or index.size != (len(batch.lines), len(batch.history)):
+    if index is None or index.size != (len(batch.lines), len(batch.history)) \
+            or index.shard != getattr(batch, "shard", None):
         index = LimitIndex(batch)
         batch._limit_index = index
     return index
@@ -458,6 +475,7 @@ class LimitRule(Rule):
     """
 
     scope = "batch"
+    by_member = True  # reads the batch through ``limit_index`` only, member by member
     extra_groups: tuple[str, ...] = ()  # groups checked by check_line besides the limits'
 
     def limit_groups(self, ctx) -> tuple[str, ...]:

@@ -50,19 +50,24 @@ def proves(parts) -> bool:
                for prev, part in zip(parts, parts[1:]))
 
 
-def plan(path: str, parts: int, min_part: int) -> list[Part] | None:
-    """Cut ``path`` into at most ``parts`` parts of at least ``min_part`` bytes, or None
-    (one part would do, or the file's layout is not one the plan can read)."""
-    if parts < 2:
+def plan(path: str, jobs: int, min_part: int) -> list[Part] | None:
+    """Cut ``path`` into parts for ``jobs`` processes, or None (one part would do, or the
+    file's layout is not one the plan can read).
+
+    Parts shrink as the file goes on: each is ``1 / (2 * jobs)`` of what is left, and
+    at least ``min_part`` bytes. Processes take the next part when they are done, so the
+    last parts, small, keep them all busy to the end (guided self-scheduling).
+    """
+    if jobs < 2:
         return None
     try:
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            return _plan(mm, parts, min_part)
+            return _plan(mm, jobs, min_part)
     except (OSError, ValueError):  # unreadable, empty (mmap refuses), not a regular file
         return None
 
 
-def _plan(mm, parts: int, min_part: int) -> list[Part] | None:
+def _plan(mm, jobs: int, min_part: int) -> list[Part] | None:
     size = len(mm)
     if size < 2 * min_part:
         return None
@@ -80,7 +85,7 @@ def _plan(mm, parts: int, min_part: int) -> list[Part] | None:
     newline = "\r\n" if after == "\r\n" else "\n" if after[:1] == "\n" else ""
     glue = (delims.segment + newline).encode("latin-1")
     sep = delims.element.encode("latin-1")
-    cuts = _cuts(mm, glue, sep, size, parts, min_part)
+    cuts = _cuts(mm, glue, sep, size, jobs, min_part)
     if not cuts:
         return None
     tally = _Tally(mm, isa0, origin, delims.segment.encode("latin-1"), glue + b"ST" + sep,
@@ -100,15 +105,15 @@ def _plan(mm, parts: int, min_part: int) -> list[Part] | None:
     return found
 
 
-def _cuts(mm, glue: bytes, sep: bytes, size: int, parts: int, min_part: int) -> list[int]:
-    """Offsets of STs, each after an SE, near ``size * k / parts``, parts no smaller
-    than ``min_part``."""
+def _cuts(mm, glue: bytes, sep: bytes, size: int, jobs: int, min_part: int) -> list[int]:
+    """Offsets of STs, each after an SE, that cut parts of ``(size - start) / (2 * jobs)``
+    bytes or more, and at least ``min_part``."""
     st = glue + b"ST" + sep
     se = b"SE" + sep
     cuts: list[int] = []
     at = 0
-    for k in range(1, parts):
-        target = max(size * k // parts, at + min_part)
+    while True:
+        target = at + max(min_part, (size - at) // (2 * jobs))
         if target > size - min_part:
             break
         i = mm.find(st, target)

@@ -85,73 +85,19 @@ class SegmentReader:
 
     # -- the reader --------------------------------------------------------
     def __iter__(self) -> Iterator[Segment]:
-        if self.resume is not None:
+        if self.resume is not None:  # a part of a file: its first segment is at text[0]
             resume = self.resume
-            yield from self._segments(self._read(), 0, resume.offset, resume.line,
-                                      resume.line_start, resume.index, resume.delimiters)
-            return
-        first = self.stream.read(self.chunk_size)
-        self.bytes_read = len(first)
-        base = 0  # byte offset of text[0] in the file
-        if first.startswith(BOM):
-            first, base = first[3:], 3
-        text = first.decode("latin-1")
-        eof = not first
-        while not eof and not text.strip(WHITESPACE):  # blank so far: is there more?
-            more = self._read()
-            eof = not more
-            text += more
-        if not text.strip(WHITESPACE):
-            self._problem("X001", "file is empty: no X12 data", 1, 1, 0)
-            return
-        origin = base
-        line, line_start = 1, base
-        pos = 0
-        index = 0
-        junk = None  # (line, col, offset) of the first non-blank character before the ISA
-        skipped = 0  # characters dropped before the ISA while looking for it
-        # Find the first ISA; anything before it is reported, then skipped.
-        while True:
-            start = _find_isa(text, pos)
-            if start >= 0 or eof:
-                break
-            more = self._read()
-            if not more:
-                eof = True
-                continue
-            keep = max(0, len(text) - 3)
-            if junk is None:
-                junk = _first_text(text, pos, keep, line, line_start, base)
-            line += text.count("\n", pos, keep)
-            nl = text.rfind("\n", pos, keep)
-            if nl >= 0:
-                line_start = base + nl + 1
-            skipped += keep - pos
-            base += keep
-            text = text[keep:] + more
-            pos = 0
-        if start < 0:
-            self._problem("X001", "no ISA segment found: not an X12 interchange", 1, 1, origin)
-            return
-        if junk is None:
-            junk = _first_text(text, pos, start, line, line_start, base)
-        if junk is not None:
-            self._problem("X002", f"{skipped + start - pos} characters of text before the ISA"
-                          " segment; skipped", *junk)
-        line += text.count("\n", pos, start)
-        nl = text.rfind("\n", pos, start)
-        if nl >= 0:
-            line_start = base + nl + 1
-        yield from self._segments(text, start, base, line, line_start, index, None, eof)
-
-    def _segments(self, text, pos, base, line, line_start, index, delims, eof=False):
-        """The segments from ``text[pos]`` (byte ``base + pos``) on: the reading loop.
-
-        ``text`` holds what was read so far from ``base`` on; with ``delims`` None
-        it starts at an ISA, which gives them.
-        """
-        if not text:
-            return
+            text, pos, base, eof = self._read(), 0, resume.offset, False
+            line, line_start, index = resume.line, resume.line_start, resume.index
+            delims = resume.delimiters
+            if not text:
+                return
+        else:
+            found = self._find_first_isa()
+            if found is None:
+                return
+            text, pos, base, line, line_start, eof = found
+            index, delims = 0, None
         while True:
             # -- (re)read delimiters at an ISA -----------------------------
             if text.startswith("ISA", pos):
@@ -281,6 +227,63 @@ class SegmentReader:
             if not text.strip(ws):
                 break
         self.segment_count = index
+
+
+    def _find_first_isa(self):
+        """Skip to the first ISA, reporting what came before it (X002) or that there is
+        none (X001): (text, its position, base, line, line start, eof), or None."""
+        first = self.stream.read(self.chunk_size)
+        self.bytes_read = len(first)
+        base = 0  # byte offset of text[0] in the file
+        if first.startswith(BOM):
+            first, base = first[3:], 3
+        text = first.decode("latin-1")
+        eof = not first
+        while not eof and not text.strip(WHITESPACE):  # blank so far: is there more?
+            more = self._read()
+            eof = not more
+            text += more
+        if not text.strip(WHITESPACE):
+            self._problem("X001", "file is empty: no X12 data", 1, 1, 0)
+            return
+        origin = base
+        line, line_start = 1, base
+        pos = 0
+        junk = None  # (line, col, offset) of the first non-blank character before the ISA
+        skipped = 0  # characters dropped before the ISA while looking for it
+        # Find the first ISA; anything before it is reported, then skipped.
+        while True:
+            start = _find_isa(text, pos)
+            if start >= 0 or eof:
+                break
+            more = self._read()
+            if not more:
+                eof = True
+                continue
+            keep = max(0, len(text) - 3)
+            if junk is None:
+                junk = _first_text(text, pos, keep, line, line_start, base)
+            line += text.count("\n", pos, keep)
+            nl = text.rfind("\n", pos, keep)
+            if nl >= 0:
+                line_start = base + nl + 1
+            skipped += keep - pos
+            base += keep
+            text = text[keep:] + more
+            pos = 0
+        if start < 0:
+            self._problem("X001", "no ISA segment found: not an X12 interchange", 1, 1, origin)
+            return
+        if junk is None:
+            junk = _first_text(text, pos, start, line, line_start, base)
+        if junk is not None:
+            self._problem("X002", f"{skipped + start - pos} characters of text before the ISA"
+                          " segment; skipped", *junk)
+        line += text.count("\n", pos, start)
+        nl = text.rfind("\n", pos, start)
+        if nl >= 0:
+            line_start = base + nl + 1
+        return text, start, base, line, line_start, eof
 
 
 def _plain_chunk(text: str, pos: int, cut: int, term: str, ws: str, index: int):
