@@ -46,7 +46,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
     """Whether ``files`` are worth (and able to be) checked in several processes."""
     if jobs_for(linter.options.jobs, files) < 2 or not files or "-" in files:
         return False
-    if len(files) < 2 and _size(files[0]) < SPLIT_MIN:
+    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or linter.options.ig):
         return False
     if linter.profile_given:
         try:
@@ -56,15 +56,16 @@ def can_run(linter: Linter, files: list[str]) -> bool:
     return True
 
 
-def plan_work(files: list[str], jobs: int) -> list[tuple]:
+def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     """The units of work: ``(file_no, part_no, part, size)``; ``part`` is None for a
-    whole file, else an ``x12.parts.Part`` of a file cut at transaction sets."""
+    whole file, else an ``x12.parts.Part`` of a file cut at transaction sets (unless
+    ``split`` is false: ``--ig`` hands pyx12 whole files)."""
     from .x12 import parts as file_parts
     work = []
     for file_no, path in enumerate(files):
         size = _size(path)
         cut = None
-        if size >= SPLIT_MIN:
+        if split and size >= SPLIT_MIN:
             cut = file_parts.plan(path, jobs, PART_MIN)
         if cut is None:
             work.append((file_no, 0, None, size))
@@ -75,13 +76,28 @@ def plan_work(files: list[str], jobs: int) -> list[tuple]:
 
 def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch."""
-    work = plan_work(files, linter.jobs)
+    work = plan_work(files, linter.jobs, split=not linter.options.ig)
     order = sorted(range(len(work)), key=lambda i: (-work[i][3], i))  # big ones first
     workers = min(linter.jobs, len(work)) - 1
     profile = linter.profile if linter.profile_given else None
     context = multiprocessing.get_context(os.environ.get("EDI_LINT_START_METHOD") or None)
     next_task = context.Value("q", 1)  # position in ``order`` of the next unit to take
     results: list = [None] * len(work)
+    left = [0] * len(files)  # units of each file not done yet
+    for file_no, *_ in work:
+        left[file_no] += 1
+
+    def done(unit, worker=False):
+        """Count ``unit`` as done on the progress bar (a file, once its last part is)."""
+        if progress is None:
+            return
+        file_no = work[unit][0]
+        left[file_no] -= 1
+        if not left[file_no]:
+            progress.file_done()
+        if worker:  # this process's own reads were counted as they went
+            progress.advance(work[unit][3])
+
     # The facts arriving from the workers only pile up (no cycles): with the collector
     # on, each full collection would walk all of them again. With it off they all count
     # as young, and the first allocation after it is back on would walk them once more
@@ -99,11 +115,10 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
             unit = order[0]
             while unit is not None:
                 results[unit] = _check_unit(linter, files, work[unit], progress)
-                if progress is not None and work[unit][2] is None:
-                    progress.file_done()
-                _collect(received, results, work, progress, False, linter.ctx.batch)
+                done(unit)
+                _collect(received, results, False, linter.ctx.batch, done)
                 unit = _take(next_task, order)
-            _collect(received, results, work, progress, True, linter.ctx.batch)
+            _collect(received, results, True, linter.ctx.batch, done)
         _merge(linter, files, work, results)
     finally:
         gc.freeze()
@@ -180,9 +195,9 @@ def _joined(linter: Linter, path, file_no, work, units) -> list:
     return [(summary, findings, facts, None, None)]
 
 
-def _collect(received, results, work, progress, wait: bool, batch) -> None:
-    """Load the workers' results that are ready (all of them when ``wait``) and make
-    their facts share values with ``batch``'s."""
+def _collect(received, results, wait: bool, batch, done) -> None:
+    """Load the workers' results that are ready (all of them when ``wait``), make
+    their facts share values with ``batch``'s, and report each unit ``done``."""
     while True:
         try:
             unit, spooled = received.next(timeout=None if wait else 0)
@@ -195,10 +210,7 @@ def _collect(received, results, work, progress, wait: bool, batch) -> None:
         os.remove(spooled)
         if results[unit][2] is not None:
             batch.share_values(results[unit][2])
-        if progress is not None:
-            if work[unit][2] is None:
-                progress.file_done()
-            progress.advance(work[unit][3])
+        done(unit, worker=True)
 
 
 def _take(next_task, order):

@@ -205,3 +205,45 @@ def test_corpus_files_in_parts(tmp_path):
         assert _as_tuples(split) == _as_tuples(lint([str(path)])), path.name
         checked += 1
     assert checked >= 1
+
+
+def test_ig_checks_whole_files(tmp_path, monkeypatch):
+    """``--ig`` hands pyx12 whole interchanges: no parts, and one big file stays here."""
+    monkeypatch.setattr(parallel, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(parallel, "PART_MIN", 500)
+    path = _write(tmp_path, "multi", "lf")
+    assert [unit[2] for unit in parallel.plan_work([path], 2, split=False)] == [None]
+    assert parallel.can_run(Linter(Options(jobs=2)), [path])
+    assert not parallel.can_run(Linter(Options(jobs=2, ig=True)), [path])
+
+
+def test_parts_under_spawn(tmp_path, monkeypatch):
+    """Parts cross to spawned workers by pickle (no fork): same findings."""
+    monkeypatch.setenv("EDI_LINT_START_METHOD", "spawn")
+    monkeypatch.setattr(parallel, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(parallel, "PART_MIN", 300)
+    path = _write(tmp_path, "responses", "twice")
+    assert len(parallel.plan_work([path], 2)) > 2
+    assert _as_tuples(lint([path], Options(jobs=2))) == _as_tuples(lint([path]))
+
+
+def test_progress_counts_a_cut_file_once(tmp_path, monkeypatch):
+    from edi_lint import progress
+    monkeypatch.setattr(parallel, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(parallel, "PART_MIN", 300)
+    bars = []
+
+    class Bar(progress.Progress):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            bars.append(self)
+
+    monkeypatch.setattr(progress, "wanted", lambda stream=None: True)
+    monkeypatch.setattr(progress, "Progress", Bar)
+    big = _write(tmp_path, "multi", "twice")
+    small = _write(tmp_path, "requests", "lf")
+    assert len(parallel.plan_work([big, small], 2)) > 2
+    lint([big, small], Options(jobs=2))
+    (bar,) = bars
+    assert (bar.files, bar.files_done) == (2, 2)
+    assert bar.done == os.path.getsize(big) + os.path.getsize(small)
