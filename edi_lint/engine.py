@@ -171,6 +171,14 @@ def expand_paths(paths, extensions=DEFAULT_EXTENSIONS) -> list[str]:
 AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in one process
 
 
+def segment_finding(code, message, path, seg, **fields) -> Finding:
+    """A finding of rule ``code`` at segment ``seg`` of ``path`` (reader and envelope
+    problems; ``fields``: loop, tip, claim_id)."""
+    return Finding(rule=code, message=message, path=path, line=seg.line, col=seg.col,
+                   segment_index=seg.index, segment_id=seg.tag, offset=seg.offset,
+                   content=seg.text, **fields)
+
+
 def jobs_for(jobs, files) -> int:
     """Processes for ``files``: ``jobs``, or for "auto" one a usable core when the
     batch holds at least ``AUTO_JOBS_MIN_BYTES`` (below that, starting processes
@@ -285,11 +293,8 @@ class Linter:
         counters = {"837P": 0, "278": 0}
 
         def report(code, message, seg, loop=None, claim=None, tip=None):
-            findings.append(Finding(rule=code, message=message, path=path, line=seg.line,
-                                    col=seg.col, segment_index=seg.index, segment_id=seg.tag,
-                                    offset=seg.offset, loop=loop, tip=tip,
-                                    claim_id=claim.clm01 if claim is not None else None,
-                                    content=seg.text))
+            findings.append(segment_finding(code, message, path, seg, loop=loop, tip=tip,
+                                            claim_id=claim.clm01 if claim is not None else None))
 
         claim_checks = tuple(rule.check_claim for rule in claim_rules)
         # a void claim's lines get no billing findings: only rules without tips see it
@@ -366,10 +371,11 @@ class Linter:
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
             tracker.run(reader if ig is None else ig.watch(reader), after)
+            if part is not None:  # where this part ended, for the next one and the merge
+                part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
+                                tracker.counts(), tracker.deferred)
             if part is None or part.last:
                 tracker.finish()
-            else:  # the next part goes on from here: say where this one ended
-                part.reached = (tracker.state(), reader.segment_count, reader.delimiters)
             if ig is not None:
                 ig.finish()
         finally:

@@ -192,7 +192,29 @@ def _joined(linter: Linter, path, file_no, work, units) -> list:
             findings.append(finding)
     for code, found in capped.items():
         findings.extend(per_file[code].join_parts(found))
+    findings.extend(_count_checks(path, parts))
     return [(summary, findings, facts, None, None)]
+
+
+def _count_checks(path, parts) -> list:
+    """X021 and X023 for the IEA and GE whose ISA or GS began in an earlier part: a part
+    counts groups and sets from its own start (``EnvelopeTracker.deferred``), so each
+    count is the part's plus what the parts before it counted in the same ISA or GS."""
+    from .engine import segment_finding
+    from .x12.envelope import EnvelopeTracker
+    found = []
+    sets = groups = 0  # in the open GS and ISA when the part begins
+    for part in parts:
+        _state, _index, _delims, counts, deferred = part.reached
+        for code, seg, count in deferred:
+            count += sets if code == "X023" else groups
+            message = EnvelopeTracker.count_problem(code, seg, count)
+            if message:
+                found.append(segment_finding(code, message, path, seg))
+        part_sets, sets_known, part_groups, groups_known = counts
+        sets = part_sets if sets_known else sets + part_sets
+        groups = part_groups if groups_known else groups + part_groups
+    return found
 
 
 def _collect(received, results, wait: bool, batch, done) -> None:

@@ -115,7 +115,8 @@ def test_parts_give_the_findings_of_the_whole_file(tmp_path, base, name, parts, 
     assert split.summary == whole.summary
     for part, ended in zip(plan, reached):
         part.reached = ended
-    assert file_parts.proves(plan) == (name != "whitespace_noise" or base != "responses")
+    if name != "whitespace_noise":  # noise may hide an envelope from the plan: no proof
+        assert file_parts.proves(plan)
 
 
 def test_a_part_begins_at_an_st_after_an_se_with_the_whole_files_positions(tmp_path):
@@ -132,21 +133,35 @@ def test_a_part_begins_at_an_st_after_an_se_with_the_whole_files_positions(tmp_p
         assert (part.resume.index + 1, part.resume.line, part.start - part.resume.line_start + 1) \
             == (st.index, st.line, st.col)
         assert by_index[st.index - 1].tag == "SE"
-        isa, gs, gs_count, st_count = part.envelope
+        isa, gs = part.envelope
         assert (isa.tag, gs.tag) == ("ISA", "GS")
         assert isa is by_index[isa.index] or isa.text == by_index[isa.index].text
         assert gs.text == by_index[gs.index].text and gs.offset == by_index[gs.index].offset
-    # groups and sets read in the open ISA and GS before each cut
-    assert [p.envelope[2:] for p in plan[1:]] == [(1, 1), (1, 1)]
     assert [p.envelope[0].index for p in plan[1:]] == [1, 79]
     assert [p.envelope[1].index for p in plan[1:]] == [2, 80]
     assert [p.end for p in plan] == [p.start for p in plan[1:]] + [os.path.getsize(path)]
     assert [p.last for p in plan] == [False, False, True]
 
 
+def _hidden_gs(tmp_path):
+    """The first interchange's second GS follows "~ \n", not the file's "~\n", and holds
+    two sets: the plan, which finds envelopes by the glue, takes the first GS as the one
+    open at the cut before the second set."""
+    segs = _segments(BASES["multi"].read_text(encoding="latin-1"))
+    gs2 = [i for i, s in enumerate(segs) if s.startswith("GS*")][1]
+    se = next(i for i in range(gs2, len(segs)) if segs[i].startswith("SE*"))
+    block = segs[gs2 + 1:se + 1]  # ST..SE of the second GS, twice
+    segs = segs[:gs2] + [" \n" + segs[gs2]] + block + block + segs[se + 1:]
+    path = tmp_path / "hidden_gs.x12"
+    path.write_bytes(_join(segs).replace("~\n \n", "~ \n").encode("latin-1"))
+    return str(path)
+
+
 def test_a_misleading_layout_is_checked_whole_again(tmp_path):
-    path = _write(tmp_path, "responses", "whitespace_noise")
+    path = _hidden_gs(tmp_path)
     plan = file_parts.plan(path, 50, 1)
+    misled = [p for p in plan[1:] if p.envelope[1].index == 2]  # the first GS, closed there
+    assert len(misled) >= 2  # the cut in the first GS (right) and the one in the second
     split, reached = _in_parts(path, plan)
     for part, ended in zip(plan, reached):
         part.reached = ended

@@ -29,20 +29,40 @@ class EnvelopeTracker:
         self.last = None
         self.transactions = 0
         self._isa_version_checked = None  # the ISA whose ISA12 was checked (X107)
+        # -j, a part of a file: the counts of the open GS and ISA start at 0 from the part,
+        # not from the GS and ISA, until a new one opens; their checks wait in ``deferred``
+        # as (code, segment, count from the part's start) for the merge (``count_problem``)
+        self.sets_known = self.groups_known = True
+        self.deferred: list = []
 
     # -- -j: one part of a big file ---------------------------------------------------
-    def resume(self, isa, gs, gs_count: int, st_count: int) -> None:
-        """Take up a file between two transaction sets: ``isa`` and ``gs`` are open
-        (or None), with ``gs_count`` groups and ``st_count`` sets read in them so far."""
-        self.isa, self.gs, self.gs_count, self.st_count = isa, gs, gs_count, st_count
+    def resume(self, isa, gs) -> None:
+        """Take up a file between two transaction sets, inside ``isa`` and ``gs``; the
+        groups and sets read in them before are not known here (see ``deferred``)."""
+        self.isa, self.gs = isa, gs
+        self.sets_known = self.groups_known = False
 
     def state(self):
-        """What the next segment depends on, by segment index: (ISA, GS, groups, sets),
-        or None while a transaction set is open. Equal states, equal findings from here."""
+        """The open ISA and GS by segment index, or None while a transaction set is open:
+        what a part must end with for the next part, which began with them."""
         if self.st is not None:
             return None
         return (self.isa.index if self.isa is not None else None,
-                self.gs.index if self.gs is not None else None, self.gs_count, self.st_count)
+                self.gs.index if self.gs is not None else None)
+
+    def counts(self) -> tuple:
+        """(sets in the open GS, known from its GS?, groups in the open ISA, known?)."""
+        return self.st_count, self.sets_known, self.gs_count, self.groups_known
+
+    @staticmethod
+    def count_problem(code: str, seg, count: int):
+        """The message of X021 (IEA01) or X023 (GE01) when ``seg`` declares another count
+        than ``count``, else None."""
+        if _int(seg.get(1)) == count:
+            return None
+        if code == "X023":
+            return f"GE01 says {seg.get(1)!r} transaction sets; the group has {count}"
+        return f"IEA01 says {seg.get(1)!r} functional groups; the interchange has {count}"
 
     def feed(self, seg) -> None:
         self.last = seg
@@ -104,7 +124,7 @@ class EnvelopeTracker:
         if self.isa is not None:
             self._close_gs(seg)
             self.report("X030", "interchange ends without IEA before the next ISA", seg)
-        self.isa, self.gs_count = seg, 0
+        self.isa, self.gs_count, self.groups_known = seg, 0, True
 
     def _IEA(self, seg):
         if self.isa is None:
@@ -113,9 +133,7 @@ class EnvelopeTracker:
         self._close_gs(seg)
         if seg.get(2) != self.isa.get(13).strip() and seg.get(2).strip() != self.isa.get(13).strip():
             self.report("X020", f"IEA02 {seg.get(2)!r} does not match ISA13 {self.isa.get(13)!r}", seg)
-        if _int(seg.get(1)) != self.gs_count:
-            self.report("X021", f"IEA01 says {seg.get(1)!r} functional groups; the interchange has"
-                        f" {self.gs_count}", seg)
+        self._count_check("X021", seg, self.gs_count, self.groups_known)
         self.isa = None
 
     # -- functional group ----------------------------------------------------
@@ -123,7 +141,7 @@ class EnvelopeTracker:
         if self.isa is None:
             self.report("X011", "GS segment outside an interchange (no open ISA)", seg)
         self._close_gs(seg)
-        self.gs, self.st_count = seg, 0
+        self.gs, self.st_count, self.sets_known = seg, 0, True
         self.gs_count += 1
 
     def _GE(self, seg):
@@ -133,10 +151,16 @@ class EnvelopeTracker:
         self._close_st(seg)
         if seg.get(2) != self.gs.get(6):
             self.report("X022", f"GE02 {seg.get(2)!r} does not match GS06 {self.gs.get(6)!r}", seg)
-        if _int(seg.get(1)) != self.st_count:
-            self.report("X023", f"GE01 says {seg.get(1)!r} transaction sets; the group has"
-                        f" {self.st_count}", seg)
+        self._count_check("X023", seg, self.st_count, self.sets_known)
         self.gs = None
+
+    def _count_check(self, code, seg, count, known):
+        if not known:  # counted from a part's start: the merge adds what came before
+            self.deferred.append((code, seg, count))
+            return
+        message = self.count_problem(code, seg, count)
+        if message:
+            self.report(code, message, seg)
 
     def _close_gs(self, seg):
         if self.gs is not None:

@@ -4,13 +4,16 @@ A part begins at an ST whose previous segment is an SE, so no transaction set
 spans two parts. For each part the plan knows what a reader and an envelope
 tracker would know on reaching its first segment: the segment index, physical
 line and line start (counted over the bytes before it, in C), the delimiters,
-and the open ISA and GS with the groups and sets read in them so far.
+and the open ISA and GS. The groups and sets read in those before the cut are
+not counted here: the part's tracker counts from its start and leaves the IEA01
+and GE01 checks that need them to the merge, which adds the earlier parts' counts
+(``EnvelopeTracker.deferred``).
 
 The plan reads segment boundaries as the first terminator shows them (the
 terminator, then no newline, LF or CR LF). Each part's checking then proves the
 plan: its tracker and reader must end in the state the next part began with
-(``Part.proves``). A file whose layout misled the plan is checked again whole,
-in one process, so the findings are always those of an unsplit run.
+(``proves``). A file whose layout misled the plan is checked again whole, in one
+process, so the findings are always those of an unsplit run.
 """
 from __future__ import annotations
 
@@ -30,15 +33,16 @@ class Part:
     def __init__(self, start, end, resume=None, envelope=None, last=False):
         self.start, self.end = start, end
         self.resume = resume  # None for the first part: it is read like a whole file
-        self.envelope = envelope  # (isa, gs, gs_count, st_count) for the tracker, or None
+        self.envelope = envelope  # (isa, gs) open at the start, for the tracker, or None
         self.last = last
-        self.reached = None  # after checking: (tracker state, segments read, delimiters)
+        # after checking: (tracker state, segments read, delimiters, the tracker's counts,
+        # its deferred count checks); see ``EnvelopeTracker``
+        self.reached = None
 
     def begins(self):
-        """The state this part assumed, in the terms of ``reached``."""
-        isa, gs, gs_count, st_count = self.envelope
-        return ((isa.index if isa is not None else None, gs.index if gs is not None else None,
-                 gs_count, st_count), self.resume.index, self.resume.delimiters)
+        """The state this part assumed, in the terms of ``reached[:3]``."""
+        isa, gs = self.envelope
+        return ((isa.index, gs.index), self.resume.index, self.resume.delimiters)
 
     def __repr__(self):
         return f"Part({self.start}:{self.end})"
@@ -46,7 +50,7 @@ class Part:
 
 def proves(parts) -> bool:
     """Whether every part ended where the next one began (after checking them all)."""
-    return all(prev.reached is not None and prev.reached == part.begins()
+    return all(prev.reached is not None and prev.reached[:3] == part.begins()
                for prev, part in zip(parts, parts[1:]))
 
 
@@ -88,8 +92,7 @@ def _plan(mm, jobs: int, min_part: int) -> list[Part] | None:
     cuts = _cuts(mm, glue, sep, size, jobs, min_part)
     if not cuts:
         return None
-    tally = _Tally(mm, isa0, origin, delims.segment.encode("latin-1"), glue + b"ST" + sep,
-                   glue + b"GS" + sep)
+    tally = _Tally(mm, isa0, origin, delims.segment.encode("latin-1"))
     envelopes = _Envelopes(mm, tally, glue, sep, delims.element)
     found: list[Part] = [Part(0, cuts[0])]
     for cut, end in zip(cuts, cuts[1:] + [size]):
@@ -130,55 +133,44 @@ def _cuts(mm, glue: bytes, sep: bytes, size: int, jobs: int, min_part: int) -> l
 
 
 class _Envelopes:
-    """The ISA and GS open at each cut, found by searching only the bytes since the
-    previous cut (a file's one GS may lie 100 MB back)."""
+    """The ISA and GS last opened before each cut, found by searching only the bytes since
+    the previous cut (a file's one GS may lie 100 MB back). Whether they are still open
+    (no IEA or GE after them) is not searched: the part before the cut proves it."""
 
     def __init__(self, mm, tally, glue: bytes, sep: bytes, element: str):
         self.mm, self.tally, self.element = mm, tally, element
         self.glue = len(glue)
-        self.isa_p, self.iea_p = glue + b"ISA" + sep, glue + b"IEA" + sep
-        self.gs_p, self.ge_p = glue + b"GS" + sep, glue + b"GE" + sep
+        self.isa_p, self.gs_p = glue + b"ISA" + sep, glue + b"GS" + sep
         self.scanned = tally.isa0
-        self.isa, self.isa_open = tally.isa0, True  # the first ISA has no glue before it
-        self.gs, self.gs_open = None, False
+        self.isa = tally.isa0  # the first ISA has no glue before it
+        self.gs = None
 
     def at(self, cut: int):
-        """(isa, gs, gs_count, st_count) open at ``cut``, or None when none is open."""
+        """(isa, gs) open at ``cut``, or None when no GS follows the last ISA."""
         mm, glue = self.mm, self.glue
         lo = max(0, self.scanned - glue)
         self.scanned = cut
         i = mm.rfind(self.isa_p, lo, cut)
         if i >= 0:
-            self.isa, self.isa_open, self.gs, self.gs_open = i + glue, True, None, False
-        lo = max(lo, self.isa)
-        if mm.find(self.iea_p, lo, cut) >= 0:
-            self.isa_open = False
-        i = mm.rfind(self.gs_p, lo, cut)
+            self.isa, self.gs = i + glue, None
+        i = mm.rfind(self.gs_p, max(lo, self.isa), cut)
         if i >= 0:
-            self.gs, self.gs_open = i + glue, True
-        if self.gs is not None and mm.find(self.ge_p, max(lo, self.gs), cut) >= 0:
-            self.gs_open = False
-        if not (self.isa_open and self.gs_open):
+            self.gs = i + glue
+        if self.gs is None:
             return None
-        tally = self.tally
-        isa = tally.segment(self.isa, self.element)
-        gs = tally.segment(self.gs, self.element)
-        return isa, gs, tally.count_since(1, self.isa, cut), tally.count_since(0, self.gs, cut)
+        return self.tally.segment(self.isa, self.element), self.tally.segment(self.gs, self.element)
 
 
 class _Tally:
-    """Counts of terminators, newlines and two envelope patterns from the file's start,
-    read once, in order, a chunk at a time (positions asked for never go back)."""
+    """Terminators (from the first ISA) and newlines counted from the file's start, read
+    once, in order, a chunk at a time (positions asked for never go back)."""
 
-    def __init__(self, mm, isa0, origin, term, *patterns):
-        self.mm, self.isa0, self.origin = mm, isa0, origin
-        self.term, self.patterns = term, patterns
-        self.glue_length = len(patterns[0]) - 3  # the glue, before a two-letter tag and sep
+    def __init__(self, mm, isa0, origin, term):
+        self.mm, self.isa0, self.origin, self.term = mm, isa0, origin, term
         self.at = 0
         self.terms = 0  # terminators in isa0:at
         self.newlines = 0  # in 0:at
-        self.counts = [0] * len(patterns)  # pattern starts in 0:at
-        self.marks: dict[int, tuple] = {}  # position -> (terms, newlines, counts) there
+        self.marks: dict[int, tuple] = {}  # position -> (terms, newlines) there
         self.segments: dict[int, Segment] = {}
 
     def _advance(self, to: int) -> tuple:
@@ -188,32 +180,20 @@ class _Tally:
         if to < self.at:
             raise ValueError("positions out of order")  # the plan gives up: no split
         mm, term, isa0 = self.mm, self.term, self.isa0
-        reach = len(self.patterns[0]) - 1  # all patterns are as long: glue, tag, separator
         while self.at < to:
             end = min(to, self.at + SCAN_CHUNK)
-            # a pattern counts where it starts: read just far enough past ``end``
-            chunk = mm[self.at:end + reach]
-            size = end - self.at
-            self.newlines += chunk.count(b"\n", 0, size)
-            self.terms += chunk.count(term, max(0, isa0 - self.at), size)
-            for n, pattern in enumerate(self.patterns):
-                self.counts[n] += chunk.count(pattern)
+            chunk = mm[self.at:end]
+            self.newlines += chunk.count(b"\n")
+            self.terms += chunk.count(term, max(0, isa0 - self.at))
             self.at = end
-        mark = self.marks[to] = (self.terms, self.newlines, tuple(self.counts))
+        mark = self.marks[to] = (self.terms, self.newlines)
         return mark
 
     def position(self, at: int) -> tuple[int, int, int]:
         """(segments before ``at``, line of ``at``, offset of that line's start)."""
-        terms, newlines, _ = self._advance(at)
+        terms, newlines = self._advance(at)
         nl = self.mm.rfind(b"\n", 0, at)
         return terms, newlines + 1, nl + 1 if nl >= 0 else self.origin
-
-    def count_since(self, n: int, start: int, cut: int) -> int:
-        """Segments matching pattern ``n`` after the one at ``start``, before ``cut``
-        (a pattern starts with the glue before its segment)."""
-        _, _, before = self._advance(start)
-        _, _, upto = self._advance(cut - self.glue_length)
-        return upto[n] - before[n]
 
     def segment(self, at: int, element: str) -> Segment:
         """The envelope segment starting at ``at``, with its position."""
