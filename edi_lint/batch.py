@@ -36,6 +36,8 @@ class Batch:
         self.span = None
         self.in_order = True
         self._digest = None  # ledger.digest.claim_digest, imported when first needed
+        self._counted = None  # (key, counted lines), see ``counted_lines``
+        self._statuses = 0
 
     def add_claim(self, claim, path, file_no) -> None:
         claim_fact = self._facts.claim(claim, path, file_no)
@@ -129,19 +131,24 @@ class Batch:
                 latest.setdefault(key, []).append(claim)
         for claim, state in dead.items():  # a claim's status is its lines' (``ClaimFact``)
             claim.status = state
+        self.statuses_changed()
+
+    def statuses_changed(self) -> None:
+        """Lines were voided or superseded (or revived): ``counted_lines`` is built again."""
+        self._statuses += 1
 
     def counted_lines(self, copy=True) -> list[LineFact]:
         """History first (never reported), then active batch lines in DOS order.
 
         ``copy=False`` returns the cached list itself (the caller only reads it).
         """
-        batch = [f for f in self.lines if f.status == "active" and f.dos_from is not None]
-        # Several batch rules ask: sort once, while the same lines are active (the key holds
-        # no per-line object: a sum of ids, computed in C, with the count).
-        key = (len(batch), sum(map(id, batch)), id(self.history), len(self.history))
-        cached = getattr(self, "_counted", None)
+        # Several batch rules ask: build it once, while the same lines are active (statuses
+        # change only through ``statuses_changed``'s callers: asking costs no pass)
+        key = (len(self.lines), id(self.history), len(self.history), self._statuses)
+        cached = self._counted
         if cached is not None and cached[0] == key:
             return list(cached[1]) if copy else cached[1]
+        batch = [f for f in self.lines if f.status == "active" and f.dos_from is not None]
         batch = _dos_order(batch, presorted=self.in_order)
         counted = [f for f in self.history if f.counts]
         counted += batch

@@ -262,3 +262,16 @@ def test_lines_in_batch_order_are_only_bucketed_by_dos(tmp_path):
         reverse.merge(part.contribution())
     assert not reverse.in_order
     assert reverse.counted_lines() == by_key
+
+
+def test_counted_lines_are_built_once_until_statuses_change(tmp_path):
+    path = _many_members(tmp_path, members=3)
+    linter = Linter(Options())
+    linter.run([str(path)])
+    batch = linter.ctx.batch
+    first = batch.counted_lines(copy=False)
+    assert batch.counted_lines(copy=False) is first  # asked again: no pass over the lines
+    batch.claims[0].status = "void"
+    batch.statuses_changed()
+    again = batch.counted_lines(copy=False)
+    assert len(again) == len(first) - 1 and batch.claims[0] not in [f.claim for f in again]

@@ -240,6 +240,7 @@ def _mark_batch_twins(batch, dead_twins) -> None:
         status = dead.get(id(getattr(fact, "claim", None)))
         if status is not None and fact.status == "active":
             fact.status = status
+    batch.statuses_changed()
 
 
 class _FactMaker:
