@@ -290,7 +290,6 @@ class Linter:
         ctx.stream = object()
         reader = SegmentReader(stream, path, resume=part.resume if part is not None else None)
         claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
-        counters = {"837P": 0, "278": 0}
 
         def report(code, message, seg, loop=None, claim=None, tip=None):
             findings.append(segment_finding(code, message, path, seg, loop=loop, tip=tip,
@@ -328,10 +327,9 @@ class Linter:
 
         def open_transaction(kind, version, st, gs):
             summary.transactions += 1
-            counters[kind] += 1
             delims = reader.delimiters
             tx = Transaction(path, file_no, kind, version, st.get(2), Pos.of(st, "header"),
-                             delims.component, delims.repetition, counters[kind])
+                             delims.component, delims.repetition)
             if kind == "837P":
                 return Claim837Builder(tx, on_claim, report)
             return Tar278Builder(tx, on_tar, report)

@@ -1,25 +1,27 @@
 """``-j N`` / ``--jobs N``: check the files of a batch in N processes, finish once.
 
-The parent process and ``N - 1`` worker processes check whole files, taking them one
-at a time, biggest first, from one shared counter: no core idles while another has
-work, and the parent, which would otherwise only wait for results, checks files too.
-The parent takes the first (biggest) file before the workers start, so it begins at
-once, and the biggest file's facts (often a 278 response file: its responses pickle
-slowly) never cross a process boundary.
+The units of work are whole files, and the parts of big files (``x12.parts``: cut
+at transaction sets, each proving at the merge that it began where the previous
+one ended). The parent process and ``N - 1`` worker processes take them one at a
+time, biggest first, from one shared counter: no core idles while another has
+work, and the parent, which would otherwise only wait for results, checks too.
+The parent takes the first (biggest) unit before the workers start, so it begins at
+once, and that unit's facts never cross a process boundary.
 
-For each file a process keeps what ``-j 1`` would have kept of it: the
-``FileSummary``, the file's findings and what the file added to the batch
+For each unit a process keeps what ``-j 1`` would have kept of it: the
+``FileSummary``, the findings and what it added to the batch
 (``Batch.contribution``: line and claim facts, TAR responses, the request count).
 A worker pickles its results into a spool file and sends the pool only the file's
 name: a result sent through the pool's pipe (0.6 MB a 1.5 MB file) blocked the
 worker until the parent's result thread had read it, and that thread waits for the
 GIL while the parent checks a file (tens of ms a result). The parent merges them
-**in file order** and runs the batch-wide rules once (``Linter.finish``), so findings
-and their order are those of ``-j 1``.
+**in file order** (a file's parts joined first, ``_joined``) and runs the batch-wide
+rules once (``Linter.finish``), so findings and their order are those of ``-j 1``.
 
 What makes that true: claim, TAR and segment rules see one file at a time and keep
 no state across files; whatever spans files goes through the batch facts, which
-only batch rules read (in ``finish``).
+only batch rules read (in ``finish``). Within a file, what spans transaction sets
+(envelope counts, X107, X111's cap, B509's numbering) is joined or checked whole.
 
 Spawn-safe: workers get their work through picklable arguments only (module-level
 functions, ``Options``, the file list, a shared counter), so the same code runs under
@@ -147,7 +149,7 @@ def _merge(linter: Linter, files, work, results) -> None:
         for summary, findings, facts, _error, _reached in units:
             linter.files.append(summary)
             linter.findings.extend(findings)
-            for part in facts if isinstance(facts, list) else [facts]:
+            for part in facts:
                 linter.ctx.batch.merge(part)
         first = last + 1
 
@@ -176,7 +178,7 @@ def _joined(linter: Linter, path, file_no, work, units) -> list:
     for part_summary, part_findings, part_facts, _error, _reached in units:
         for found in capped.values():
             found.append([])
-        facts.append(part_facts)
+        facts.extend(part_facts)
         for name in ("transactions", "claims", "tar_requests", "tar_responses"):
             setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
         for finding in part_findings:
@@ -230,8 +232,8 @@ def _collect(received, results, wait: bool, batch, done) -> None:
         with open(spooled, "rb") as spool_file:
             results[unit] = pickle.load(spool_file)
         os.remove(spooled)
-        if results[unit][2] is not None:
-            batch.share_values(results[unit][2])
+        for part in results[unit][2] or ():
+            batch.share_values(part)
         done(unit, worker=True)
 
 
@@ -252,7 +254,7 @@ def _check_unit(linter: Linter, files, unit, progress=None):
 
 def _check(linter: Linter, path: str, file_no: int, progress=None, part=None):
     """Check one file, or one part of it, on its own:
-    (summary, findings, batch part, error, where the part ended).
+    (summary, findings, [batch contribution], error, where the part ended).
 
     The file gets fresh findings and a fresh batch, so its results can be merged in
     file order later; ``linter`` is left as it was.
@@ -261,7 +263,7 @@ def _check(linter: Linter, path: str, file_no: int, progress=None, part=None):
     linter.files, linter.findings = [], []
     batch = linter.ctx.batch = saved[2].empty_like()
     try:
-        stream = open_input(path) if part is None else _open_part(path, part)
+        stream = open_input(path) if part is None else _PartStream(path, part)
         try:
             if progress is not None:
                 from .progress import CountingStream
@@ -276,7 +278,7 @@ def _check(linter: Linter, path: str, file_no: int, progress=None, part=None):
     finally:
         findings = linter.findings
         linter.files, linter.findings, linter.ctx.batch = saved
-    return summary, findings, batch.contribution(), None, part.reached if part else None
+    return summary, findings, [batch.contribution()], None, part.reached if part else None
 
 
 class _PartStream:
@@ -295,10 +297,6 @@ class _PartStream:
 
     def close(self) -> None:
         self.raw.close()
-
-
-def _open_part(path, part):
-    return _PartStream(path, part)
 
 
 def _size(path: str) -> int:

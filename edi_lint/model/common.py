@@ -29,13 +29,12 @@ class Transaction:
     """One ST..SE transaction set of one file."""
 
     __slots__ = ("path", "file_no", "kind", "version", "control", "pos", "purpose", "component",
-                 "repetition", "ordinal")
+                 "repetition")
 
     def __init__(self, path, file_no, kind, version, control, pos, component=":",
-                 repetition=None, ordinal=1, purpose=None):
+                 repetition=None, purpose=None):
         self.component = component
         self.repetition = repetition
-        self.ordinal = ordinal  # 1-based number of this transaction set of its kind in the file
         self.path = path
         self.file_no = file_no  # order of the file in the batch
         self.kind = kind  # "837P" or "278"
