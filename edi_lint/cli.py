@@ -88,7 +88,7 @@ def _split(values):
               help="Hide the findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
               help="Record the current findings in this baseline file.")
-@click.option("-j", "--jobs", type=_Jobs(), default=None,
+@click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N|auto",
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
                    " more, big files cut at transaction sets).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")

@@ -143,6 +143,23 @@ def test_fail_on_and_format_from_config(project):
 def test_jobs_from_config(project):
     (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\njobs = 2\n")
     assert run("check", "claims").exit_code == 1
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = X025\njobs = auto\n")
+    assert run("check", "claims").exit_code == 1
+
+
+def test_jobs_default_and_values():
+    from edi_lint.config import Config, merge, parse_jobs
+    assert [parse_jobs(v) for v in ("auto", " AUTO ", "3", 2, "0", "-1", "x", True, None)] == \
+        ["auto", "auto", 3, 2, None, None, None, None, None]
+    assert merge(Config())["jobs"] == "auto"  # the command line's default
+    assert merge(Config(), jobs=1)["jobs"] == 1
+
+
+@pytest.mark.parametrize("value", ["0", "many", "-2"])
+def test_bad_jobs_on_the_command_line_is_exit_2(project, value):
+    result = run("check", "-j", value, "claims")
+    assert result.exit_code == 2
+    assert f"{value!r} is not 'auto' or a whole number of at least 1" in result.output
 
 
 def test_profile_roster_and_ledger_paths_are_relative_to_the_config_file(project, monkeypatch):
@@ -200,7 +217,7 @@ def test_command_line_ignore_replaces_config_ignore(project):
     ("pyproject.toml", '[tool.edi-lint]\nbogus = 1\n', "unknown key 'bogus'"),
     ("setup.cfg", "[edi_lint]\nfail-on = fatal\n", "fail-on: 'fatal' is not one of"),
     ("setup.cfg", "[edi_lint]\nformat = xml\n", "format: 'xml' is not one of"),
-    ("setup.cfg", "[edi_lint]\njobs = 0\n", "jobs:"),
+    ("setup.cfg", "[edi_lint]\njobs = 0\n", "jobs: '0' is not 'auto' or a whole number"),
     ("setup.cfg", "[edi_lint]\nseverity = ZX-01=fatal\n", "severity: ZX-01='fatal'"),
     ("setup.cfg", "[edi_lint]\nseverity = ZX-01\n", "is not CODE=severity"),
     ("setup.cfg", "[edi_lint]\nper-file-ignores = nocolon\n", "per-file-ignores:"),
