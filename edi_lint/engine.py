@@ -251,10 +251,14 @@ class Linter:
             if self.jobs > 1:
                 from . import parallel
                 if parallel.can_run(self, files):
-                    parallel.lint_files(self, files, progress)
-                    if progress is not None:
-                        progress.files_read()
-                    return self.finish()
+                    try:
+                        parallel.lint_files(self, files, progress)
+                    except parallel.Unavailable:  # no worker processes here: one process
+                        self.jobs = 1
+                    else:
+                        if progress is not None:
+                            progress.files_read()
+                        return self.finish()
             for file_no, path in enumerate(files):
                 stream = open_input(path)
                 try:

@@ -76,14 +76,23 @@ def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     return work
 
 
+class Unavailable(Exception):
+    """This system cannot start worker processes (no semaphores, no fork...): the run
+    goes on in one process."""
+
+
 def lint_files(linter: Linter, files: list[str], progress=None) -> None:
-    """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch."""
+    """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch;
+    ``Unavailable`` (before anything was checked) when the workers cannot start."""
     work = plan_work(files, linter.jobs, split=not linter.options.ig)
     order = sorted(range(len(work)), key=lambda i: (-work[i][3], i))  # big ones first
     workers = min(linter.jobs, len(work)) - 1
     profile = linter.profile if linter.profile_given else None
-    context = multiprocessing.get_context(os.environ.get("EDI_LINT_START_METHOD") or None)
-    next_task = context.Value("q", 1)  # position in ``order`` of the next unit to take
+    try:
+        context = multiprocessing.get_context(os.environ.get("EDI_LINT_START_METHOD") or None)
+        next_task = context.Value("q", 1)  # position in ``order`` of the next unit to take
+    except (OSError, ImportError, ValueError) as exc:  # e.g. no /dev/shm for a semaphore
+        raise Unavailable(str(exc)) from None
     results: list = [None] * len(work)
     left = [0] * len(files)  # units of each file not done yet
     for file_no, *_ in work:
@@ -109,9 +118,8 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     gc.disable()
     try:
         with tempfile.TemporaryDirectory(prefix="edi-lint-j") as spool, \
-                context.Pool(workers, initializer=_start_worker,
-                             initargs=(linter.options, profile, files, work, order, next_task,
-                                       spool)) as pool:
+                _pool(context, workers, (linter.options, profile, files, work, order,
+                                         next_task, spool)) as pool:
             # one ticket per unit: a worker takes the next unit, if any is left, per ticket
             received = pool.imap_unordered(_check_next, range(len(work)), chunksize=1)
             unit = order[0]
@@ -126,6 +134,14 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
         gc.freeze()
         if gc_was_enabled:
             gc.enable()
+
+
+def _pool(context, workers, initargs):
+    """The workers' pool, or ``Unavailable`` when they cannot start."""
+    try:
+        return context.Pool(workers, initializer=_start_worker, initargs=initargs)
+    except (OSError, ImportError, ValueError) as exc:
+        raise Unavailable(str(exc)) from None
 
 
 def _merge(linter: Linter, files, work, results) -> None:
@@ -356,7 +372,12 @@ def batch_findings(rules, batch, ctx) -> list:
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_run_apart, args=(apart, halved, batch, ctx, writer),
                             daemon=True)
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no process to be had (EAGAIN, ENOMEM): all of them here
+        reader.close()
+        writer.close()
+        return [list(rule.check_batch(batch, ctx)) for rule in rules]
     writer.close()
     here = [rule for rule in rules if rule not in apart and rule not in halved]
     found = {id(rule): list(rule.check_batch(batch, ctx)) for rule in here}

@@ -275,3 +275,39 @@ def test_counted_lines_are_built_once_until_statuses_change(tmp_path):
     batch.statuses_changed()
     again = batch.counted_lines(copy=False)
     assert len(again) == len(first) - 1 and batch.claims[0] not in [f.claim for f in again]
+
+
+def test_no_worker_processes_means_one_process(batch_dir, monkeypatch):
+    """A system without semaphores or fork (no /dev/shm, a process limit) still gets its
+    report: the run, or its batch rules, go on in one process."""
+    import multiprocessing.context as mp_context
+    one = lint([str(batch_dir)], Options(jobs=1))
+
+    refused = []
+
+    def no_semaphores(self, *args, **kwargs):
+        refused.append(args)
+        raise OSError(38, "Function not implemented")
+
+    for name in ("Value", "Pool"):
+        with monkeypatch.context() as patch:
+            patch.setattr(mp_context.BaseContext, name, no_semaphores)
+            assert _as_tuples(lint([str(batch_dir)], Options(jobs=2))) == _as_tuples(one)
+    assert len(refused) == 2
+    # the batch rules: no child to fork, all of them here
+    linter = Linter(Options())
+    linter.run([str(batch_dir)])
+    batch, ctx, rules = linter.ctx.batch, linter.ctx, linter.batch_rules
+    expected = [_finding_keys(rule.check_batch(batch, ctx)) for rule in rules]
+    import multiprocessing.process as mp_process
+    tried = []
+
+    def no_process(self):
+        tried.append(self)
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "FORK_FINISH_LINES", 0)
+    monkeypatch.setattr(mp_process.BaseProcess, "start", no_process)
+    assert [_finding_keys(found) for found in parallel.batch_findings(rules, batch, ctx)] \
+        == expected
+    assert tried and any(expected)
