@@ -47,6 +47,7 @@ def _layouts(text):
         "crlf": _join(segs, "~\r\n"),
         "one_line": _join(segs, "~"),
         "bom_and_junk": "\xef\xbb\xbfhello~junk\n" + _join(segs),
+        "bom_one_line": "\xef\xbb\xbf" + _join(segs, "~"),  # columns count from byte 3
         "isa12_not_00501": _join([s.replace("*00501*", "*00401*") if s.startswith("ISA") else s
                                   for s in segs]),
         "wrong_ge01_iea01": _join([re.sub(r"^GE\*\d+", "GE*9", re.sub(r"^IEA\*\d+", "IEA*7", s))
