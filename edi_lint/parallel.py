@@ -1,8 +1,9 @@
 """``-j N`` / ``--jobs N``: check the files of a batch in N processes, finish once.
 
-The units of work are whole files, and the parts of big files (``x12.parts``: cut
-at transaction sets, each proving at the merge that it began where the previous
-one ended). The parent process and ``N - 1`` worker processes take them one at a
+The units of work are whole files, small files in groups (a result crossing the
+process boundary costs about a millisecond whatever its size), and the parts of big
+files (``x12.parts``: cut at transaction sets, each proving at the merge that it
+began where the previous one ended). The parent process and ``N - 1`` worker processes take them one at a
 time, biggest first, from one shared counter: no core idles while another has
 work, and the parent, which would otherwise only wait for results, checks too.
 The parent takes the first (biggest) unit before the workers start, so it begins at
@@ -42,6 +43,7 @@ _WORKER = None  # in a worker: (its own linter, files, the work, its order, the 
 
 SPLIT_MIN = 8 << 20  # a file this big or bigger is cut into parts (``x12.parts``)
 PART_MIN = 2 << 20  # no part smaller than this
+GROUP_BYTES = 256 << 10  # smaller files travel in groups of about this many bytes
 
 
 def can_run(linter: Linter, files: list[str]) -> bool:
@@ -59,20 +61,34 @@ def can_run(linter: Linter, files: list[str]) -> bool:
 
 
 def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
-    """The units of work: ``(file_no, part_no, part, size)``; ``part`` is None for a
-    whole file, else an ``x12.parts.Part`` of a file cut at transaction sets (unless
-    ``split`` is false: ``--ig`` hands pyx12 whole files)."""
+    """The units of work: ``(file numbers, part number, part, bytes)``: whole files (one,
+    or a group of consecutive small ones) with ``part`` None, or one ``x12.parts.Part``
+    of a file cut at transaction sets (unless ``split`` is false: ``--ig`` hands pyx12
+    whole files)."""
     from .x12 import parts as file_parts
-    work = []
-    for file_no, path in enumerate(files):
-        size = _size(path)
+    sizes = [_size(path) for path in files]
+    # groups small enough that even a small batch makes a few units a process
+    group_target = min(GROUP_BYTES, sum(sizes) // (jobs * 4))
+    work: list[tuple] = []
+    group: list[int] = []
+    group_bytes = 0
+    for file_no, (path, size) in enumerate(zip(files, sizes)):
         cut = None
         if split and size >= SPLIT_MIN:
             cut = file_parts.plan(path, jobs, PART_MIN)
-        if cut is None:
-            work.append((file_no, 0, None, size))
+        if cut is not None:
+            work.extend(((file_no,), n, part, part.end - part.start)
+                        for n, part in enumerate(cut))
+        elif size >= group_target:
+            work.append(((file_no,), 0, None, size))
         else:
-            work.extend((file_no, n, part, part.end - part.start) for n, part in enumerate(cut))
+            group.append(file_no)
+            group_bytes += size
+            if group_bytes >= group_target:
+                work.append((tuple(group), 0, None, group_bytes))
+                group, group_bytes = [], 0
+    if group:
+        work.append((tuple(group), 0, None, group_bytes))
     return work
 
 
@@ -95,17 +111,18 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
         raise Unavailable(str(exc)) from None
     results: list = [None] * len(work)
     left = [0] * len(files)  # units of each file not done yet
-    for file_no, *_ in work:
-        left[file_no] += 1
+    for file_nos, *_ in work:
+        for file_no in file_nos:
+            left[file_no] += 1
 
     def done(unit, worker=False):
         """Count ``unit`` as done on the progress bar (a file, once its last part is)."""
         if progress is None:
             return
-        file_no = work[unit][0]
-        left[file_no] -= 1
-        if not left[file_no]:
-            progress.file_done()
+        for file_no in work[unit][0]:
+            left[file_no] -= 1
+            if not left[file_no]:
+                progress.file_done()
         if worker:  # this process's own reads were counted as they went
             progress.advance(work[unit][3])
 
@@ -150,27 +167,27 @@ def _merge(linter: Linter, files, work, results) -> None:
     A file's parts merge into one summary when they prove their plan (each ended
     where the next began); else the file is checked again here, whole.
     """
-    first = 0
-    while first < len(work):
-        file_no = work[first][0]
-        last = first
-        while last + 1 < len(work) and work[last + 1][0] == file_no:
-            last += 1
-        units = results[first:last + 1]
-        for _summary, _findings, _part, error, _reached in units:
+    by_file: list[list] = [[] for _ in files]  # (part number, part, result) a unit
+    for (file_nos, part_no, part, _size), found in zip(work, results):
+        for file_no, result in zip(file_nos, found):
+            by_file[file_no].append((part_no, part, result))
+    for file_no, entries in enumerate(by_file):
+        entries.sort(key=lambda entry: entry[0])
+        units = [result for _, _, result in entries]
+        for _summary, _findings, _facts, error, _reached in units:
             if error is not None:
                 raise UsageError(error)
-        if last > first:
-            units = _joined(linter, files[file_no], file_no, work[first:last + 1], units)
+        if len(units) > 1:
+            units = _joined(linter, files[file_no], file_no,
+                            [part for _, part, _ in entries], units)
         for summary, findings, facts, _error, _reached in units:
             linter.files.append(summary)
             linter.findings.extend(findings)
             for part in facts:
                 linter.ctx.batch.merge(part)
-        first = last + 1
 
 
-def _joined(linter: Linter, path, file_no, work, units) -> list:
+def _joined(linter: Linter, path, file_no, parts, units) -> list:
     """The parts' results of one file as one unit's, or the file checked again whole.
 
     The file is checked again when the layout misled the plan, or when 278 requests
@@ -178,7 +195,6 @@ def _joined(linter: Linter, path, file_no, work, units) -> list:
     only its own.
     """
     from .x12.parts import proves
-    parts = [part for _, _, part, _ in work]
     for part, unit in zip(parts, units):
         part.reached = unit[4]
     with_requests = sum(1 for unit in units if unit[0].tar_requests)
@@ -248,8 +264,9 @@ def _collect(received, results, wait: bool, batch, done) -> None:
         with open(spooled, "rb") as spool_file:
             results[unit] = pickle.load(spool_file)
         os.remove(spooled)
-        for part in results[unit][2] or ():
-            batch.share_values(part)
+        for result in results[unit]:
+            for part in result[2] or ():
+                batch.share_values(part)
         done(unit, worker=True)
 
 
@@ -263,9 +280,10 @@ def _take(next_task, order):
     return order[position]
 
 
-def _check_unit(linter: Linter, files, unit, progress=None):
-    file_no, _part_no, part, _size = unit
-    return _check(linter, files[file_no], file_no, progress, part)
+def _check_unit(linter: Linter, files, unit, progress=None) -> list:
+    """The results of one unit of work: a list of ``_check``'s, a file each."""
+    file_nos, _part_no, part, _size = unit
+    return [_check(linter, files[file_no], file_no, progress, part) for file_no in file_nos]
 
 
 def _check(linter: Linter, path: str, file_no: int, progress=None, part=None):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import pickle
 
 import pytest
@@ -311,3 +312,30 @@ def test_no_worker_processes_means_one_process(batch_dir, monkeypatch):
     assert [_finding_keys(found) for found in parallel.batch_findings(rules, batch, ctx)] \
         == expected
     assert tried and any(expected)
+
+
+def test_small_files_travel_in_groups(tmp_path, monkeypatch):
+    """Consecutive small files make one unit of work (one result to pickle, not one a
+    file); each file is in exactly one unit; the findings are those of -j 1."""
+    import shutil
+    from pathlib import Path
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    sources = sorted(fixtures.rglob("*.x12"))
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(3):
+        for source in sources:
+            shutil.copy(source, folder / f"{n}_{source.name}")
+    files = sorted(str(p) for p in folder.iterdir())
+    monkeypatch.setattr(parallel, "GROUP_BYTES", 6000)
+    work = parallel.plan_work(files, 2)
+    units = [file_nos for file_nos, _part_no, part, _size in work]
+    assert sorted(n for file_nos in units for n in file_nos) == list(range(len(files)))
+    assert all(list(u) == list(range(u[0], u[-1] + 1)) for u in units)  # consecutive
+    assert any(len(u) > 1 for u in units) and len(units) > 2
+    for file_nos, _part_no, _part, size in work:
+        assert size == sum(os.path.getsize(files[n]) for n in file_nos)
+        assert len(file_nos) == 1 or size - os.path.getsize(files[file_nos[-1]]) < 6000
+    one = lint([str(folder)], Options(jobs=1))
+    assert _as_tuples(lint([str(folder)], Options(jobs=2))) == _as_tuples(one)
+    assert len(one.files) == len(files)

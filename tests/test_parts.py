@@ -92,10 +92,10 @@ def _as_tuples(result):
 def _in_parts(path, plan):
     """Check ``plan``'s parts one by one in this process and merge them as ``-j`` does."""
     linter = Linter(Options())
-    work = [(0, n, part, part.end - part.start) for n, part in enumerate(plan)]
+    work = [((0,), n, part, part.end - part.start) for n, part in enumerate(plan)]
     results = [parallel._check_unit(linter, [path], unit) for unit in work]
     parallel._merge(linter, [path], work, results)
-    return linter.finish(), [result[4] for result in results]
+    return linter.finish(), [found[0][4] for found in results]
 
 
 @pytest.mark.parametrize("base,name", CASES)
