@@ -131,16 +131,10 @@ def _write_report(result, fmt, output):
         sys.stdout.flush()
 
 
-def _write(text, output):
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+def _write(text):
+    """Text on stdout (the ledger and profile commands; reports go through ``_write_report``)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 @main.command()
@@ -148,7 +142,7 @@ def _write(text, output):
 def parse(path):
     """Print the loop tree of one file with positions (for people writing rules)."""
     from .tree import render_tree
-    _write(render_tree(path), None)
+    _write(render_tree(path))
 
 
 @main.command("rules")
@@ -162,7 +156,7 @@ def rules_command(fmt):
         import json
         data = [{"code": r.code, "name": r.name, "tips": list(r.tips), "severity": r.severity,
                  "scope": r.scope, "summary": r.summary} for r in rules]
-        _write(json.dumps(data, indent=2) + "\n", None)
+        _write(json.dumps(data, indent=2) + "\n")
         return
     rows = [(r.code, ",".join(r.tips) or "-", r.severity, r.summary) for r in rules]
     widths = [max([len(h)] + [len(row[i]) for row in rows])
@@ -170,7 +164,7 @@ def rules_command(fmt):
     lines = []
     for row in [("CODE", "TIPS", "SEVERITY", "SUMMARY")] + rows:
         lines.append("  ".join(v.ljust(w) for v, w in zip(row[:3], widths)) + "  " + row[3])
-    _write("\n".join(lines) + "\n", None)
+    _write("\n".join(lines) + "\n")
 
 
 @main.command()
@@ -191,7 +185,7 @@ def explain(code_or_tip):
         tips = f"  tips: {', '.join(rule.tips)}" if rule.tips else ""
         doc = inspect.cleandoc(rule.doc())
         blocks.append(f"{rule.code} {rule.name} ({rule.severity}){tips}\n\n{doc}\n")
-    _write("\n".join(blocks), None)
+    _write("\n".join(blocks))
 
 
 from .cli_ledger import ledger as _ledger; main.add_command(_ledger)  # noqa: E402,E702

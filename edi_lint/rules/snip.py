@@ -481,7 +481,6 @@ class NonAsciiData(Rule):
                       f"{seg.tag} holds byte 0x{byte:02X}{hint} at column {at + 1} of the segment:"
                       f" X12 data must be ASCII{more}"),)
 
-
     def join_parts(self, parts: list[list]) -> list:
         """The findings of a file checked in parts (``-j``), each part's in a list: the
         first 20 of the file, the 20th saying that no more are reported."""
