@@ -6,6 +6,7 @@ configuration or I/O error (one line on stderr, never a traceback).
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 
 import click
@@ -49,6 +50,16 @@ class _Jobs(click.ParamType):
         if jobs is None:
             self.fail(f"{value!r} is not 'auto' or a whole number of at least 1", param, ctx)
         return jobs
+
+
+_IS_COMMAND = False  # True in the ``edi-lint`` process itself (``run``)
+
+
+def run() -> None:
+    """The ``edi-lint`` command (and ``python -m edi_lint``): ``main`` in a process of its own."""
+    global _IS_COMMAND
+    _IS_COMMAND = True
+    main()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,9 +123,26 @@ def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, selec
         new, _hidden = baselines.filter_new(result.findings, baseline)
         result = dataclasses.replace(result, findings=new)
     _write_report(result, fmt, output)
-    if exit_zero:
-        sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_FINDINGS if result.failed else EXIT_CLEAN)
+    _exit(EXIT_CLEAN if exit_zero or not result.failed else EXIT_FINDINGS)
+
+
+def _exit(code: int) -> None:
+    """End ``check`` with ``code``.
+
+    In the ``edi-lint`` process itself (``run``), once the report is flushed, the
+    process ends at once: the interpreter's own teardown would free every fact of the
+    batch one by one and walk them all with the collector, for nothing (0.6 s after a
+    100 MB file in one process, 0.2 s with ``-j``). mypy ends the same way. Called
+    from Python (``main``, click's test runner), it is ``sys.exit``.
+    """
+    if not _IS_COMMAND:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: what the report could not be written to
+        code = EXIT_USAGE
+    os._exit(code)
 
 
 def _write_report(result, fmt, output):

@@ -116,3 +116,19 @@ def test_parse_prints_the_loop_tree_with_positions():
     clm = next(row for row in rows if row.split()[-1] == "CLM")
     assert clm.split()[-2] == "2300"
     assert "KAISER" not in proc.stdout.decode() and "MBR" not in proc.stdout.decode()
+
+
+def test_the_command_ends_at_once_with_the_whole_report_and_its_exit_code(tmp_path):
+    """``edi-lint`` ends with ``os._exit`` once ``check`` has flushed its report (``cli._exit``):
+    the report piped out of the process is whole, and the exit code is ``check``'s."""
+    from click.testing import CliRunner
+    from edi_lint.cli import main
+    args = ["check", "--format", "json", str(MISTAKES), str(CLEAN)]
+    piped = run(*args)
+    in_process = CliRunner().invoke(main, args)
+    assert piped.returncode == in_process.exit_code == 1
+    assert json.loads(piped.stdout) == json.loads(in_process.output)
+    report = tmp_path / "report.json"
+    written = run(*args, "--output", report, "--exit-zero")
+    assert written.returncode == 0 and written.stdout == b""
+    assert json.loads(report.read_text()) == json.loads(in_process.output)
