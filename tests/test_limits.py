@@ -144,14 +144,20 @@ def _flagged(limit, facts):
     return [b.fact.claim_id for b in L.evaluate(limit, facts)]
 
 
-def test_window_counts_flagged_lines_and_spreads_spans():
+def test_window_counts_flagged_lines_and_counts_a_span_whole_on_its_from_date():
     lim = _limit("window", max=5, days=30)
     days = [f"2025-07-{d:02d}" for d in (1, 2, 3, 4, 5, 6, 31)]
     assert _flagged(lim, [_fact(d, n=i) for i, d in enumerate(days)]) == ["C5", "C6"]
     boxes = _limit("window", "units", max=1, days=7)
-    # 2 boxes over 14 days: one a week
-    assert _flagged(boxes, [_fact("2025-06-01", "2025-06-14", units=2)]) == []
+    # spec §9 "Counting": CS-07 counts boxes as ECM-04 counts lines; only per-day caps spread
+    assert _flagged(boxes, [_fact("2025-06-01", "2025-06-14", units=2)]) == ["C0"]
     assert _flagged(boxes, [_fact("2025-06-01", "2025-06-07", units=2)]) == ["C0"]
+    week_then_box = [_fact("2025-06-01", "2025-06-07", n=1), _fact("2025-06-08", n=2)]
+    assert _flagged(boxes, week_then_box) == []
+    box_inside_week = [_fact("2025-06-01", "2025-06-07", n=1), _fact("2025-06-05", n=2)]
+    assert _flagged(boxes, box_inside_week) == ["C2"]
+    outreach = [_fact("2025-06-25", "2025-07-10", n=i) for i in range(5)] + [_fact("2025-07-25", n=5)]
+    assert _flagged(lim, outreach) == []  # the spans to 07-10 count on 06-25, 30 days before
 
 
 def test_window_sees_ledger_lines_dated_after_the_batch_line():

@@ -81,7 +81,7 @@ class Claim837Builder:
     def segment(self, seg):
         # One lookup a segment: the region's route says what to build and whether the
         # segment is out of place (X104); see ``_routes``.
-        step = self.route.get(seg.tag, _MISPLACED)
+        step = self.route.get(seg.tag, self.UNROUTED)
         if step is not None:
             step(self, seg)
 
@@ -313,4 +313,4 @@ def _routes() -> dict:
 
 
 _ROUTES = _routes()
-_MISPLACED = Claim837Builder._misplaced
+Claim837Builder.UNROUTED = Claim837Builder._misplaced  # the step of an id a route lacks

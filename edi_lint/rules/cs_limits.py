@@ -205,10 +205,10 @@ class CsMealsPerDay(LimitRule):
 class CsGroceryBoxWindow(LimitRule):
     """Grocery box (S9977-U6): at most 1 box per member in any 7 consecutive days.
 
-    What it does: counts the member's grocery box units (a span's units spread over its
-    days) in every window of 7 consecutive days holding the line, ledger first, then the
-    batch in DOS order; each line that brings a window above the profile's CS-07 limit is
-    flagged.
+    What it does: counts the member's grocery boxes (SV104 units; a line counts whole on
+    its from-date, spans included: spec §9 "Counting") in every window of 7 consecutive
+    days holding the line, ledger first, then the batch in DOS order; each line that
+    brings a window above the profile's CS-07 limit is flagged.
 
     Why it matters: the benefit is one box a week; a second box within 7 days is denied.
 

@@ -15,9 +15,10 @@ Periods (``Limit.period``):
 - ``lifetime``: one total per member.
 - ``day``: a span's measure is spread evenly over its days; every day of the line
   is checked.
-- ``window``: any ``days`` consecutive days that hold a day of the line. A line is
-  indivisible: measured in ``lines`` (ECM-04) it counts 1 on its from-date; a span's
-  units (CS-07 boxes) are spread evenly over its days, as for ``day``.
+- ``window``: any ``days`` consecutive days that hold the line's from-date. A line is
+  indivisible (spec §9 "Counting": ECM-04 and CS-07 count lines, boxes for CS-07; only
+  the per-day caps spread a span): it counts whole on its from-date, 1 in ``lines``
+  (ECM-04), its units in ``units`` (CS-07 boxes).
 - ``run``: a continuous run of billed days (next DOS at most the previous end + 1)
   lasts at most ``days`` days.
 - ``stay``: no DOS later than the member's first DOS + ``days`` - 1.
@@ -250,24 +251,19 @@ def _window(limit, facts):
     vals: dict[int, float] = {}
     firsts: dict[int, list] = {}  # ordinal -> facts on that day, counting order
     cap = limit.max + EPS
-    whole_lines = limit.measure == "lines"
     for f in facts:
-        t, u = _span(f)
-        if whole_lines:
-            u = t  # a line counts once, on its from-date
-        v = _value(limit, f) / (u - t + 1)
-        u = min(u, t + MAX_SPREAD_DAYS - 1)
-        for d in range(t, u + 1):
-            if d in vals:
-                vals[d] += v
-                firsts[d].append(f)
-            else:
-                insort(days, d)
-                vals[d] = v
-                firsts[d] = [f]
+        t = u = _span(f)[0]  # a line counts whole, on its from-date
+        v = _value(limit, f)
+        if t in vals:
+            vals[t] += v
+            firsts[t].append(f)
+        else:
+            insort(days, t)
+            vals[t] = v
+            firsts[t] = [f]
         if not _reportable(limit, f):
             continue
-        a, b = t - n_days + 1, u  # window starts whose window holds a day of the line
+        a, b = t - n_days + 1, u  # window starts whose window holds the line
         local = days[bisect_left(days, a):bisect_right(days, u + n_days - 1)]
         prefix = [0.0]
         for d in local:

@@ -85,6 +85,9 @@ class EnvelopeTracker:
 
         Same effect as ``for seg in segments: feed(seg)``: a segment inside ST..SE is
         counted and handed to the handler; every other one goes through ``feed``.
+        A handler with a ``route`` (segment id -> ``step(handler, seg)`` or None, read
+        again before every segment) and an ``UNROUTED`` step for the ids it lacks is
+        stepped here, one call a segment less than through ``handler.segment``.
         ``after`` maps segment ids to ``(guard, check)``, run once the segment was fed
         (the engine's segment rules): ``check(seg, handler)`` runs unless ``guard`` is
         given and ``guard(seg, handler)`` says the segment is clean. One call a valid
@@ -94,13 +97,17 @@ class EnvelopeTracker:
         count = self.seg_count
         st_open = self.st is not None
         handler = self.handler
-        segment = handler.segment if handler is not None else None
+        segment, unrouted = _entry(handler)
         seg = None
         for seg in segments:
             tag = seg.tag
             if st_open and tag not in envelope:
                 count += 1
-                if segment is not None:
+                if unrouted is not None:
+                    step = handler.route.get(tag, unrouted)
+                    if step is not None:
+                        step(handler, seg)
+                elif segment is not None:
                     segment(seg)
             else:
                 self.seg_count = count
@@ -108,7 +115,7 @@ class EnvelopeTracker:
                 count = self.seg_count
                 st_open = self.st is not None
                 handler = self.handler
-                segment = handler.segment if handler is not None else None
+                segment, unrouted = _entry(handler)
             if after is not None:
                 hook = after.get(tag)
                 if hook is not None:
@@ -238,3 +245,10 @@ class EnvelopeTracker:
 _ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE"))
 
 
+def _entry(handler):
+    """(``handler.segment``, None) or, for a handler with a route, (None, its
+    ``UNROUTED`` step); (None, None) without a handler."""
+    if handler is None:
+        return None, None
+    unrouted = getattr(handler, "UNROUTED", None)
+    return (None, unrouted) if unrouted is not None else (handler.segment, None)
