@@ -313,4 +313,5 @@ def _routes() -> dict:
 
 
 _ROUTES = _routes()
-Claim837Builder.UNROUTED = Claim837Builder._misplaced  # the step of an id a route lacks
+# the step of an id a route lacks (a plain function, like the routes' steps: step(builder, seg))
+Claim837Builder.UNROUTED = staticmethod(Claim837Builder._misplaced)
