@@ -15,7 +15,8 @@ duplicate code) is a ``PluginError``: one line naming the plugin, exit 2.
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import entry_points
+import os
+import sys
 
 from .engine import UsageError
 
@@ -37,8 +38,47 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def may_declare_plugins(path=None, meta_path=None) -> bool:
+    """False only when no distribution can declare an ``edi_lint.rules`` entry point.
+
+    ``importlib.metadata`` reads every installed distribution's metadata (about 30 ms
+    with its import, on an environment of 120 packages: a fifth of ``edi-lint``'s
+    start-up). This looks first, in the same places, at the ``entry_points.txt`` files
+    only: a directory on ``sys.path`` holding ``*.dist-info`` or ``*.egg-info``
+    directories. Anything else that could hold metadata (a zip file on the path, a
+    finder of ``sys.meta_path`` with its own ``find_distributions``) answers True, and
+    ``importlib.metadata`` decides.
+    """
+    from importlib.machinery import PathFinder
+    for finder in sys.meta_path if meta_path is None else meta_path:
+        find = getattr(finder, "find_distributions", None)
+        if find is not None and find is not PathFinder.find_distributions:
+            return True
+    for entry in sys.path if path is None else path:
+        try:
+            listing = os.scandir(entry or ".")
+        except OSError:
+            if os.path.isfile(entry):  # a zip file: its metadata is importlib's to read
+                return True
+            continue
+        with listing:
+            for item in listing:
+                if not item.name.endswith((".dist-info", ".egg-info")):
+                    continue
+                try:
+                    with open(os.path.join(item.path, "entry_points.txt"), "rb") as fh:
+                        if GROUP.encode() in fh.read():
+                            return True
+                except OSError:  # no entry points, or an egg-info file
+                    continue
+    return False
+
+
 def load_plugins(register, rule_base) -> list[str]:
     """Load every entry point of the group; returns their names (sorted, loaded once)."""
+    if not may_declare_plugins():
+        return []
+    from importlib.metadata import entry_points
     loaded = []
     seen = set()
     for ep in sorted(entry_points(group=GROUP), key=lambda e: (e.name, e.value)):

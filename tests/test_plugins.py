@@ -216,3 +216,32 @@ def test_explain_unknown_is_exit_2():
     assert result.exit_code == 2
     assert result.stderr == ("edi-lint: unknown rule code or tip id 'NOPE-99' "
                              "(run 'edi-lint rules' to list them)\n")
+
+
+def test_the_cheap_look_finds_what_importlib_metadata_would(tmp_path):
+    """``may_declare_plugins`` says False only when no distribution can declare the group:
+    then ``importlib.metadata`` (30 ms of start-up) is not asked."""
+    from importlib.machinery import PathFinder
+
+    from edi_lint.plugins import may_declare_plugins
+    site = tmp_path / "site"
+    (site / "plain-1.0.dist-info").mkdir(parents=True)
+    (site / "tool-1.0.dist-info").mkdir()
+    (site / "tool-1.0.dist-info" / "entry_points.txt").write_text(
+        "[console_scripts]\ntool = tool:main\n")
+    (site / "single_file.egg-info").write_text("Metadata-Version: 1.0\n")
+    finders = [PathFinder]
+    assert may_declare_plugins([str(site), str(tmp_path / "missing")], finders) is False
+    (site / "acme-1.0.egg-info").mkdir()
+    (site / "acme-1.0.egg-info" / "entry_points.txt").write_text(
+        "[edi_lint.rules]\nacme = acme.rules\n")
+    assert may_declare_plugins([str(site)], finders) is True
+    wheel = tmp_path / "bundle.zip"
+    wheel.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    assert may_declare_plugins([str(wheel)], finders) is True  # importlib reads zips
+
+    class OwnFinder:
+        @staticmethod
+        def find_distributions(context=None):
+            return iter(())
+    assert may_declare_plugins([], [PathFinder, OwnFinder]) is True
