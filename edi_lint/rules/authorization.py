@@ -60,8 +60,8 @@ class TarMatch(Rule):
     """A claim line does not match the approved TAR it cites.
 
     What it does: for a member with TAR data (a 278 response in the batch or the
-    ledger), each ECM or CS line (a line of the profile's code table, whether it needs a
-    TAR or not) that cites one or more ``REF*G1`` is held against the responses: the certification (HCR02 at the 2000E,
+    ledger), each line that needs a TAR (profile ``tar_required``) and cites one or more
+    ``REF*G1`` is held against the responses: the certification (HCR02 at the 2000E,
     inherited by its 2000F lines, or at the 2000F) must exist for the member, be
     approved (HCR01 A1, A2 or A6; a 2000F HCR01 overrides the event's), cover the
     line's code and modifier set (GQ ignored), cover its DOS (the 2000F DTP*472, else
@@ -97,6 +97,8 @@ class TarMatch(Rule):
         by_member = index.by_member
         profile = ctx.profile
         approved = profile.tar.approved_hcr01
+        tar_groups = frozenset(name for name, group in profile.groups.items()
+                               if group.tar_required)
         used: dict[int, float] = {}  # id(Authorization) -> units billed under it so far
         # (member, certs, code, modifiers) -> the approved items of the certs for that code
         # and modifier set (GQ ignored), certs in the line's order and items in the
@@ -133,7 +135,8 @@ class TarMatch(Rule):
 
         def needs_check(fact):
             """The member of a line GEN-07 holds against the TARs, else None."""
-            if fact.kind.group is None or not fact.authorizations or fact.dos_from is None:
+            kind = fact.kind
+            if kind.group not in tar_groups or not fact.authorizations or fact.dos_from is None:
                 return None
             member = fact.claim.member
             return member if member in by_member else None
