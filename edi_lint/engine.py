@@ -278,6 +278,8 @@ class Linter:
         finally:
             if progress is not None:
                 progress.close()
+            if self.ctx.ledger is not None:  # its history is loaded: release the connection
+                self.ctx.ledger.close()
 
     def _attach_history(self):
         """Load the ledger's history and the roster into the context (when given)."""

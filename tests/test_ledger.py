@@ -688,3 +688,19 @@ def test_an_unknown_url_scheme_is_a_clear_usage_error():
     with pytest.raises(UsageError, match="unsupported ledger URL scheme 'mysql'") as err:
         open_ledger("mysql://user:secret@db/ledger")
     assert "secret" not in str(err.value)
+
+
+def test_a_check_releases_the_ledger_once_its_history_is_loaded(files, ledger, monkeypatch):
+    """``check --ledger`` closes its connection itself: the command ends with ``os._exit``
+    (``cli._exit``), which would otherwise drop a PostgreSQL connection unannounced."""
+    import edi_lint.ledger as ledgers
+    path = files("a", xb.Claim("C1", [xb.Line("G9008", ["U1"], dos="20250603")]))
+    record(ledger, path)
+    opened = []
+
+    def tracked(target, **kwargs):
+        opened.append(open_ledger(target, **kwargs))
+        return opened[-1]
+    monkeypatch.setattr(ledgers, "open_ledger", tracked)
+    lint([path], Options(ledger=ledger))
+    assert len(opened) == 1 and opened[0].conn is None
