@@ -183,23 +183,30 @@ class TarMatch(Rule):
                 return _Check(False, f"certification {cert} was issued for another member")
             return _Check(False, f"certification {cert} is not in this member's 278 responses"
                           " (unknown certification number)")
-        ok_items = [i for i in items if i.hcr01 in approved]
-        if not ok_items:
+        # every check that fails is named (spec §7: "the finding says which of these failed"):
+        # approval, then the code against what the certification approves (else lists), then
+        # the DOS against the periods of the items of the code (else of the certification)
+        reasons = []
+        pool = [i for i in items if i.hcr01 in approved]
+        if not pool:
             codes = ", ".join(sorted({i.hcr01 or "(none)" for i in items}))
-            return _Check(False, f"certification {cert} is not approved (HCR01 {codes}; approved"
-                          f" is {', '.join(sorted(approved))})")
+            reasons.append(f"certification {cert} is not approved (HCR01 {codes}; approved"
+                           f" is {', '.join(sorted(approved))})")
+        listed = pool or items
         mods = _mods(fact.modifier_set)
-        same = [i for i in ok_items if i.code == fact.code and _mods(i.modifier_set) == mods]
+        same = [i for i in listed if i.code == fact.code and _mods(i.modifier_set) == mods]
         if not same:
-            covered = ", ".join(dict.fromkeys(i.label for i in ok_items))
-            return _Check(False, f"certification {cert} does not cover {fact.label} (it approves"
-                          f" {covered})")
-        dated = [i for i in same if _covers_dos(i, fact)]
+            covered = ", ".join(dict.fromkeys(i.label for i in listed))
+            reasons.append(f"certification {cert} does not cover {fact.label} (it"
+                           f" {'approves' if pool else 'lists'} {covered})")
+        dated = [i for i in same or listed if _covers_dos(i, fact)]
         if not dated:
-            periods = ", ".join(dict.fromkeys(_fmt(i.period) for i in same))
+            periods = ", ".join(dict.fromkeys(_fmt(i.period) for i in same or listed))
             dos = fact.dos_from.isoformat() if fact.dos_to in (None, fact.dos_from) else \
                 f"{fact.dos_from.isoformat()}..{fact.dos_to.isoformat()}"
-            return _Check(False, f"DOS {dos} is outside certification {cert}'s period {periods}")
+            reasons.append(f"DOS {dos} is outside certification {cert}'s period {periods}")
+        if reasons:
+            return _Check(False, "; ".join(reasons))
         if used is None:
             return _Check(True, item=dated[0])
         units = fact.units or 0.0
