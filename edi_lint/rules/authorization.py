@@ -67,8 +67,9 @@ class TarMatch(Rule):
     line's code and modifier set (GQ ignored), cover its DOS (the 2000F DTP*472, else
     the 2000E DTP*AAH, else DTP*007), and the member's units billed under it, counted
     in DOS order after the ledger's lines, must stay within the approved quantity
-    (2000F SV104, else HSD02). One finding per failing line at its SV1 says which check
-    failed, with the TAR's period or quantity; with several REF*G1, one passing is enough.
+    (2000F SV104, else HSD02). One finding per failing line at its SV1 names every check
+    that failed, with the TAR's period or quantity; with several REF*G1, one passing is
+    enough.
     Voided lines are skipped; superseded lines are checked but count toward no quantity.
 
     Why it matters: the tips ask providers to verify the codes and modifiers they bill
