@@ -1,20 +1,27 @@
-"""The reader's fast path gives exactly what the general loop gives.
+"""The reader's fast path gives exactly what the general loop gives, and its C loops
+(``edi_lint/x12/_speedups.c``, when built) exactly what its Python loops give.
 
 Every fixture and corpus file, and mutations of them (blank lines, CR LF, spaces around
 segments, empty segments, a second ISA, no final terminator), is read with the fast
 path on and off, at several chunk sizes that cut segments anywhere: the segments
-(id, elements, index, line, column, offset, text) and the findings must be equal.
+(every slot: id, elements, index, line, column, offset, text) and the findings must be
+equal.
 """
 from __future__ import annotations
 
+import glob
+import importlib.machinery
+import importlib.util
 import io
+import os
 import random
+import sysconfig
 from pathlib import Path
 
 import pytest
 
 from edi_lint.x12 import reader as reader_mod
-from edi_lint.x12.reader import SegmentReader
+from edi_lint.x12.reader import Segment, SegmentReader
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus")
@@ -25,7 +32,7 @@ FILES = sorted(ROOT.glob("fixtures/**/*.x12")) + sorted(CORPUS.glob("**/*.x12"))
 def _read(data: bytes, chunk: int, fast: bool, monkeypatch):
     monkeypatch.setattr(reader_mod, "_plain_chunk", _REAL if fast else (lambda *a: None))
     r = SegmentReader(io.BytesIO(data), "f.x12", chunk_size=chunk)
-    segs = [(s.tag, s.elements, s.index, s.line, s.col, s.offset, s.text) for s in r]
+    segs = [tuple(getattr(s, name) for name in Segment.__slots__) for s in r]
     return segs, [(f.rule, f.message, f.line, f.col, f.offset, f.segment_index) for f in r.findings]
 
 
@@ -85,3 +92,51 @@ def test_fast_path_is_taken():
     finally:
         reader_mod._plain_chunk = real
     assert any(calls)
+
+
+def _compiled():
+    """The C fast path: the checkout's (an editable install builds it there), else the one
+    a plain install built into site-packages (CI runs the checkout's Python beside it: the
+    module needs nothing else of the package), else None (no compiler at install)."""
+    if reader_mod._speedups is not None:
+        return reader_mod._speedups
+    pattern = os.path.join(sysconfig.get_paths()["platlib"], "edi_lint", "x12", "_speedups*.so")
+    for path in glob.glob(pattern):
+        loader = importlib.machinery.ExtensionFileLoader("edi_lint.x12._speedups", path)
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name,
+                                                                                  loader))
+        loader.exec_module(module)
+        return module
+    return None
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_compiled_loops_match_the_python_loops(path, monkeypatch):
+    compiled = _compiled()
+    if compiled is None:
+        pytest.skip("the C fast path was not built here (no compiler at install)")
+    compiled.prepare(Segment)
+    data = path.read_bytes()
+    for n, variant in enumerate(_mutations(data, len(data))):
+        for chunk in (64, 333, 1 << 20):
+            monkeypatch.setattr(reader_mod, "_speedups", None)
+            python = _read(variant, chunk, True, monkeypatch)
+            monkeypatch.setattr(reader_mod, "_speedups", compiled)
+            assert _read(variant, chunk, True, monkeypatch) == python, f"variant {n}, {chunk}"
+
+
+def test_compiled_loops_check_the_segment_class():
+    compiled = _compiled()
+    if compiled is None:
+        pytest.skip("the C fast path was not built here (no compiler at install)")
+
+    class Other:
+        __slots__ = ("tag", "elements")
+    with pytest.raises(TypeError, match="index is not a slot"):
+        compiled.prepare(Other)
+    with pytest.raises(TypeError, match="prepare"):
+        compiled.segments(Other, ["ST*837"], "*", 0, 1, 0, 0, 2, True)
+    compiled.prepare(Segment)
+    seg, = compiled.segments(Segment, ["ST*837*0001"], "*", 4, 9, 120, 100, 2, False)
+    assert (seg.tag, seg.elements, seg.index, seg.line, seg.col, seg.offset, seg.text) == \
+        ("ST", ["ST", "837", "0001"], 5, 9, 21, 120, "ST*837*0001")

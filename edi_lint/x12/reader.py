@@ -38,6 +38,13 @@ class Segment:
         return f"Segment({self.tag} #{self.index} line {self.line})"
 
 
+try:  # the fast path's loops in C, when the install could build them (setup.py)
+    from . import _speedups
+    _speedups.prepare(Segment)
+except (ImportError, TypeError):
+    _speedups = None
+
+
 class Resume:
     """Where a reader takes up a file in the middle (``-j``: one part of a big file).
 
@@ -143,7 +150,15 @@ class SegmentReader:
                     line_start = base + start
                 off = base + start
                 step = len(nl) + 1
-                if nl:  # one segment a line: column 1
+                if _speedups is not None:  # the same loops, in C
+                    yield from _speedups.segments(Segment, parts, sep, index, line, off,
+                                                  line_start, step, bool(nl))
+                    index += len(parts)
+                    if nl:  # on the last segment's line, which it starts
+                        line += len(parts) - 1
+                        line_start = off + sum(map(len, parts)) - len(parts[-1]) \
+                            + step * (len(parts) - 1)
+                elif nl:  # one segment a line: column 1
                     for part in parts:
                         index += 1
                         els = part.split(sep)
