@@ -252,7 +252,7 @@ def _window(limit, facts):
     firsts: dict[int, list] = {}  # ordinal -> facts on that day, counting order
     cap = limit.max + EPS
     for f in facts:
-        t = u = _span(f)[0]  # a line counts whole, on its from-date
+        t = _span(f)[0]  # a line counts whole, on its from-date
         v = _value(limit, f)
         if t in vals:
             vals[t] += v
@@ -263,8 +263,8 @@ def _window(limit, facts):
             firsts[t] = [f]
         if not _reportable(limit, f):
             continue
-        a, b = t - n_days + 1, u  # window starts whose window holds the line
-        local = days[bisect_left(days, a):bisect_right(days, u + n_days - 1)]
+        a, b = t - n_days + 1, t  # window starts whose window holds the line
+        local = days[bisect_left(days, a):bisect_right(days, t + n_days - 1)]
         prefix = [0.0]
         for d in local:
             prefix.append(prefix[-1] + vals[d])

@@ -243,7 +243,6 @@ class SegmentReader:
                 break
         self.segment_count = index
 
-
     def _find_first_isa(self):
         """Skip to the first ISA, reporting what came before it (X002) or that there is
         none (X001): (text, its position, base, line, line start, eof), or None."""
