@@ -373,23 +373,20 @@ def batch_findings(rules, batch, ctx) -> list:
 
     Two processes share the work: a forked child, which sees the merged facts without
     copying them and sends back only its findings, and this one. The rules marked
-    ``own_process`` (GEN-07) run whole in the child; the rules marked ``by_member``
-    (the limit rules, which read the batch one member at a time) run in both, each
-    on half of the members (``Batch.shard``); the others run here. Without fork
-    (spawn, forkserver) or on a small batch they all run here. If the child fails,
-    its share runs here too: the same findings, or the same error, as in one process.
+    ``by_member`` (the limit rules and GEN-07, which read the batch one member at a time)
+    run in both, each on half of the members (``Batch.shard``); the others run here.
+    Without fork (spawn, forkserver) or on a small batch they all run here. If the child
+    fails, its half runs here too: the same findings, or the same error, as in one process.
     """
-    apart = [rule for rule in rules if getattr(rule, "own_process", False)]
-    halved = [rule for rule in rules if getattr(rule, "by_member", False) and rule not in apart]
+    halved = [rule for rule in rules if getattr(rule, "by_member", False)]
     start_method = os.environ.get("EDI_LINT_START_METHOD") or None
-    if not (apart or halved) or len(batch.lines) < FORK_FINISH_LINES \
+    if not halved or len(batch.lines) < FORK_FINISH_LINES \
             or multiprocessing.get_context(start_method).get_start_method() != "fork":
         return [list(rule.check_batch(batch, ctx)) for rule in rules]
     batch.counted_lines(copy=False)  # sorted once, before the fork: both sides read it
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_run_apart, args=(apart, halved, batch, ctx, writer),
-                            daemon=True)
+    child = context.Process(target=_run_half, args=(halved, batch, ctx, writer), daemon=True)
     try:
         child.start()
     except OSError:  # no process to be had (EAGAIN, ENOMEM): all of them here
@@ -397,21 +394,23 @@ def batch_findings(rules, batch, ctx) -> list:
         writer.close()
         return [list(rule.check_batch(batch, ctx)) for rule in rules]
     writer.close()
-    here = [rule for rule in rules if rule not in apart and rule not in halved]
-    found = {id(rule): list(rule.check_batch(batch, ctx)) for rule in here}
+    found = {id(rule): list(rule.check_batch(batch, ctx)) for rule in rules
+             if rule not in halved}
     found.update(zip(map(id, halved), _shard(halved, batch, ctx, 0)))
     try:
-        found.update(_added(found, reader.recv()))
-    except EOFError:  # the child died: run its share here
-        found.update(_added(found, _child_share(apart, halved, batch, ctx)))
+        child_found = reader.recv()
+    except EOFError:  # the child died: run its half here
+        child_found = _shard(halved, batch, ctx, 1)
     finally:
         reader.close()
         child.join()
+    for rule, findings in zip(halved, child_found):
+        found[id(rule)] += findings
     return [found[id(rule)] for rule in rules]
 
 
 def _shard(rules, batch, ctx, k: int) -> list:
-    """The findings of ``rules`` for the members of shard ``k``."""
+    """The findings of ``rules`` for the members of shard ``k`` (a list per rule)."""
     batch.shard = (k, SHARDS)
     try:
         return [list(rule.check_batch(batch, ctx)) for rule in rules]
@@ -419,21 +418,10 @@ def _shard(rules, batch, ctx, k: int) -> list:
         batch.shard = None
 
 
-def _child_share(apart, halved, batch, ctx) -> list:
-    """(rule id, findings) of the child's share: ``apart`` whole, ``halved`` shard 1."""
-    found = [(id(rule), list(rule.check_batch(batch, ctx))) for rule in apart]
-    return found + list(zip(map(id, halved), _shard(halved, batch, ctx, 1)))
-
-
-def _added(found: dict, share) -> list:
-    """``share``'s findings, after those ``found`` already has for the same rule."""
-    return [(rule_id, found.get(rule_id, []) + findings) for rule_id, findings in share]
-
-
-def _run_apart(apart, halved, batch, ctx, writer) -> None:
-    """In the forked child: its share of the findings, sent through ``writer``."""
+def _run_half(halved, batch, ctx, writer) -> None:
+    """In the forked child: the findings of shard 1, sent through ``writer``."""
     try:
-        found = _child_share(apart, halved, batch, ctx)
+        found = _shard(halved, batch, ctx, 1)
     except Exception:  # no traceback from here: the parent runs them again and reports it
         return
     writer.send(found)

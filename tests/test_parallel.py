@@ -117,13 +117,13 @@ def test_more_jobs_than_files_and_a_worker_batch_per_file(batch_dir):
 
 
 def test_batch_rules_in_a_forked_child_give_the_same_findings(batch_dir, monkeypatch):
-    """``finish`` runs GEN-07 in a forked child beside the limit rules (big batches only)."""
+    """``finish`` runs half the members' batch rules in a forked child (big batches only)."""
     monkeypatch.setattr(parallel, "FORK_FINISH_LINES", 0)
     one = lint([str(batch_dir)], Options(jobs=1))
     assert {"GEN-07", "ECM-05", "CS-11"} <= {f.tip for f in one.findings}
     assert _as_tuples(lint([str(batch_dir)], Options(jobs=2))) == _as_tuples(one)
     # a child that dies leaves its rules to the parent: still the same findings
-    monkeypatch.setattr(parallel, "_run_apart", lambda *args: None)
+    monkeypatch.setattr(parallel, "_run_half", lambda *args: None)
     assert _as_tuples(lint([str(batch_dir)], Options(jobs=2))) == _as_tuples(one)
 
 
@@ -246,6 +246,39 @@ def test_by_member_rules_split_the_members_between_two_processes(tmp_path):
     ecm01 = [f for found in whole for f in found if f.tip == "ECM-01"]
     assert len(ecm01) == 40  # the second line of each member
     assert all(halves[k][0] for k in (0, 1))  # 40 members: both halves hold some
+
+
+def test_tar_match_splits_the_members_between_two_processes(tmp_path):
+    """GEN-07 counts a member's units under the member's own certifications: each half of
+    the members is checked on its own, and the two halves hold every finding once."""
+    claims, responses = [], []
+    for m in range(40):
+        cert = f"ECM25{m:02d}"
+        # two monthly lines under a certification approving 1 unit: the second is over it;
+        # an engagement line the certification does not cover
+        claims.append(Claim(f"T{m}", [Line("G9008", ["U1"], dos="20250603", g1=[cert]),
+                                      Line("G9008", ["U1"], dos="20250703", g1=[cert]),
+                                      Line("G9012", [], charge="150.00", dos="20250604",
+                                           g1=[cert])], member=f"M{m}"))
+        responses.append(_write(tmp_path, f"r{m}.x12", build_278_response(
+            member=f"M{m}", events=[Event(lines=[TarLine("G9008", ["U1"], units="1",
+                                                         period=("20250601", "20251130"))],
+                                          cert=cert, hcr01="A1",
+                                          event_period=("20250601", "20251130"))],
+            control=f"0000003{m:02d}")))
+    path = _write(tmp_path, "tars.x12", build_837(claims, control="000000301"))
+    linter = Linter(Options(select=("GEN-07",)))
+    linter.run([str(path)] + [str(r) for r in responses])
+    batch, ctx = linter.ctx.batch, linter.ctx
+    [rule] = [rule for rule in linter.batch_rules if rule.tips == ("GEN-07",)]
+    assert rule.by_member
+    whole = list(rule.check_batch(batch, ctx))
+    halves = [parallel._shard([rule], batch, ctx, k)[0] for k in (0, 1)]
+    assert sorted(_finding_keys(halves[0] + halves[1])) == sorted(_finding_keys(whole))
+    assert len(whole) == 80 and {f.tip for f in whole} == {"GEN-07"}
+    assert sum("above the approved quantity 1" in f.message for f in whole) == 40
+    assert sum("does not cover G9012" in f.message for f in whole) == 40
+    assert halves[0] and halves[1]  # 40 members: both halves hold some
 
 
 def _finding_keys(findings):

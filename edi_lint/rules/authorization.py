@@ -27,21 +27,32 @@ def _covers_dos(item: Authorization, fact) -> bool:
 
 
 class _Index:
-    """Every authorization of the batch and the ledger, by member and certification number."""
+    """The authorizations of the batch and the ledger, by member and certification number.
 
-    def __init__(self, responses):
+    With a ``shard`` (``Batch.shard``: -j), ``by_member`` holds that shard's members only;
+    every certification number stays known (``issued``), read when first asked.
+    """
+
+    def __init__(self, responses, shard=None):
         self.by_member: dict = {}
-        self.by_cert: dict = {}
+        self._responses = responses
+        self._certs = None  # every certification number, built when first asked
+        k, n = shard or (0, 1)
         for response in responses:
-            member_certs = self.by_member.setdefault(response.member, {})
+            member = response.member
+            if n > 1 and hash(member) % n != k:
+                continue
+            member_certs = self.by_member.setdefault(member, {})
             for item in response.authorizations():
-                if not item.cert:
-                    continue
-                member_certs.setdefault(item.cert, []).append(item)
-                self.by_cert.setdefault(item.cert, []).append(item)
+                if item.cert:
+                    member_certs.setdefault(item.cert, []).append(item)
 
-    def has_data(self, member) -> bool:
-        return member is not None and member in self.by_member
+    def issued(self, cert) -> bool:
+        """Whether any response of the batch or the ledger (any member) issued ``cert``."""
+        if self._certs is None:
+            self._certs = {item.cert for response in self._responses
+                           for item in response.authorizations() if item.cert}
+        return cert in self._certs
 
 
 class _Check:
@@ -88,14 +99,14 @@ class TarMatch(Rule):
     severity = "error"
     tips = ("GEN-07",)
     scope = "batch"
-    own_process = True  # -j: runs beside the limit rules, which cost about as much (parallel.py)
+    by_member = True  # -j: each process checks the lines of its half of the members
 
     def check_batch(self, batch, ctx):
         responses = list(batch.history_responses) + list(batch.responses)
         if not responses:
             return
-        index = _Index(responses)
-        by_member = index.by_member
+        index = _Index(responses, getattr(batch, "shard", None))
+        by_member = index.by_member  # -j: the members of this process's half
         profile = ctx.profile
         approved = profile.tar.approved_hcr01
         tar_groups = frozenset(name for name, group in profile.groups.items()
@@ -144,10 +155,13 @@ class TarMatch(Rule):
 
         # history first (never reported), then the batch in DOS order: counted lines only
         for fact in batch.counted_lines(copy=False):
-            member = needs_check(fact)
-            if member is None:
+            kind = fact.kind  # needs_check, inline: this loop sees every counted line
+            if kind.group not in tar_groups or not fact.authorizations or fact.dos_from is None:
                 continue
-            units = fact.kind.units or 0.0
+            member = fact.claim.member
+            if member not in by_member:
+                continue
+            units = kind.units or 0.0
             item = passing_item(fact, member, units, used)
             if item is not None:
                 used[id(item)] = used.get(id(item), 0.0) + units
@@ -180,7 +194,7 @@ class TarMatch(Rule):
     def _check(index, approved, fact, cert, used) -> _Check:
         items = index.by_member.get(fact.member, {}).get(cert)
         if not items:
-            if cert in index.by_cert:
+            if index.issued(cert):
                 return _Check(False, f"certification {cert} was issued for another member")
             return _Check(False, f"certification {cert} is not in this member's 278 responses"
                           " (unknown certification number)")
