@@ -55,3 +55,15 @@ def test_case_files_are_valid_x12(case, tmp_path):
     """The builder's files raise no envelope or loop finding (X/S codes) in any case."""
     case = {**case, "select": ("X", "S")}
     assert [(f.rule, f.message) for f in run_case(case, tmp_path)] == []
+
+
+def test_gen01_on_a_reversed_range_says_so(tmp_path):
+    """An RD8 whose to-date is before its from-date differs from it: GEN-01 flags it (and
+    X505 the range itself), without a day count of "1 days"."""
+    case = {"rule": "B301", "name": "reversed", "select": ("B301", "X505"), "claims": [
+        {"clm01": "G3", "g1": "T1",
+         "lines": [{"code": "G9008", "modifiers": ["U1"], "dos": ["20250605", "20250601"]}]}]}
+    found = [(f.rule, f.tip, f.segment_id, f.service_line, f.message)
+             for f in run_case(case, tmp_path)]
+    assert [f[:4] for f in found] == [("B301", "GEN-01", "DTP", 1), ("X505", None, "DTP", 1)]
+    assert "the date span 2025-06-05..2025-06-01 (its to-date before its from-date)" in found[0][4]

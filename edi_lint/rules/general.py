@@ -216,9 +216,11 @@ class GeneralNoSpan(Rule):
             _, group = line_group(profile, line)
             if group is None or not group.no_span:
                 continue
+            length = (f"{line.days} days" if line.dos_to > line.dos_from
+                      else "its to-date before its from-date")
             found.append(ctx.line_finding(
                 self, line,
-                f"{line.label} bills the date span {dos_text(line)} ({line.days} days): "
+                f"{line.label} bills the date span {dos_text(line)} ({length}): "
                 f"{group.label} is billed on one date of service (DTP*472*D8), never a span",
                 at_dtp=True))
         return found or _NONE
