@@ -145,23 +145,20 @@ class TarMatch(Rule):
                     return item
             return None
 
-        def needs_check(fact):
-            """The member of a line GEN-07 holds against the TARs, else None."""
-            kind = fact.kind
-            if kind.group not in tar_groups or not fact.authorizations or fact.dos_from is None:
-                return None
-            member = fact.claim.member
-            return member if member in by_member else None
+        def checked(facts):
+            """(fact, member) of the lines GEN-07 holds against the TARs: a dated line of
+            a group that needs a TAR, citing one, of a member with TAR data (in this
+            process's half). A generator: it sees every counted line, one resume each."""
+            for fact in facts:
+                if fact.kind.group in tar_groups and fact.authorizations \
+                        and fact.dos_from is not None:
+                    member = fact.claim.member
+                    if member in by_member:
+                        yield fact, member
 
         # history first (never reported), then the batch in DOS order: counted lines only
-        for fact in batch.counted_lines(copy=False):
-            kind = fact.kind  # needs_check, inline: this loop sees every counted line
-            if kind.group not in tar_groups or not fact.authorizations or fact.dos_from is None:
-                continue
-            member = fact.claim.member
-            if member not in by_member:
-                continue
-            units = kind.units or 0.0
+        for fact, member in checked(batch.counted_lines(copy=False)):
+            units = fact.kind.units or 0.0
             item = passing_item(fact, member, units, used)
             if item is not None:
                 used[id(item)] = used.get(id(item), 0.0) + units
@@ -175,11 +172,8 @@ class TarMatch(Rule):
             if not fact.from_ledger:
                 yield ctx.fact_finding(self, fact, self._message(fact, checks))
         # superseded batch lines: their own match, without quantities
-        for fact in batch.lines:
-            if fact.status != "superseded":
-                continue
-            member = needs_check(fact)
-            if member is None or passing_item(fact, member, 0.0, None) is not None:
+        for fact, member in checked(f for f in batch.lines if f.status == "superseded"):
+            if passing_item(fact, member, 0.0, None) is not None:
                 continue
             checks = [self._check(index, approved, fact, cert, None)
                       for cert in dict.fromkeys(fact.authorizations)]
