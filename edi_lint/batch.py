@@ -27,8 +27,9 @@ class Batch:
         self.history: list[LineFact] = []  # from the ledger, counted first
         self.history_responses: list = []
         self._facts = FactMaker()
-        # (k, n) while ``-j`` runs the by-member batch rules in n processes: the limit
-        # index of process k holds the members whose hash % n is k (``rules.limits``)
+        # (k, n) while ``-j`` runs the by-member batch rules in n processes: process k
+        # checks the members whose hash % n is k (the limit index of ``rules.limits``,
+        # GEN-07's authorizations in ``rules.authorization``)
         self.shard = None
         # (file number, CLM index) of the first and the last claim added, and whether
         # each came after the one before (always, from the engine): lines are then in
