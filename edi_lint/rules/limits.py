@@ -263,13 +263,13 @@ def _window(limit, facts):
             firsts[t] = [f]
         if not _reportable(limit, f):
             continue
-        a, b = t - n_days + 1, t  # window starts whose window holds the line
+        a = t - n_days + 1  # window starts from a to t hold the line
         local = days[bisect_left(days, a):bisect_right(days, t + n_days - 1)]
         prefix = [0.0]
         for d in local:
             prefix.append(prefix[-1] + vals[d])
         best_start, best = None, None
-        for s in [a] + [d - n_days + 1 for d in local if a < d - n_days + 1 <= b]:
+        for s in [a] + [d - n_days + 1 for d in local if a < d - n_days + 1 <= t]:
             total = prefix[bisect_right(local, s + n_days - 1)] - prefix[bisect_left(local, s)]
             if best is None or total > best + EPS:
                 best_start, best = s, total
