@@ -5,6 +5,7 @@
     python bench/run.py --quick         # 1 and 10 MB only, fewer repeats (about a minute)
     python bench/run.py --sizes 1,10,50 --repeat 5
     python bench/run.py --rule-times    # also: where the time of a check goes, rule by rule
+    python bench/run.py --layers        # also: each layer's CPU time beside the bare split
 
 Input files come from ``bench/generate.py`` (made on first use, in ``bench/out/``).
 Timings are wall-clock, best of ``--repeat`` runs (the machine may be shared: the best
@@ -250,6 +251,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-batch", action="store_true", help="skip the -j batch")
     ap.add_argument("--jobs", type=int, default=2, help="-j for the batch (default 2)")
     ap.add_argument("--rule-times", action="store_true", help="time each rule (10 MB file)")
+    ap.add_argument("--layers", action="store_true",
+                    help="each layer's CPU time beside the bare split (10 MB file, bench/layers.py)")
     args = ap.parse_args(argv)
     sizes = [float(s) for s in (args.sizes or ("1,10" if args.quick else "1,10,100")).split(",")]
     repeat = args.repeat or (2 if args.quick else 3)
@@ -384,6 +387,10 @@ def main(argv=None) -> int:
               " timing adds overhead):")
         for name, secs in rows[:25]:
             print(f"  {name:<40} {secs:6.2f} s {secs / total * 100:5.1f}%")
+    if args.layers:
+        import layers
+        print()
+        print("\n".join(layers.table(files[10] if 10 in files else files[min(files)], repeat)))
     return 0
 
 
