@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .batch import Batch
-from .findings import SEVERITY_RANK, Finding, sort_findings
+from .findings import SEVERITY_RANK, Finding, shown_id, sort_findings
 from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
@@ -175,7 +175,7 @@ def segment_finding(code, message, path, seg, **fields) -> Finding:
     """A finding of rule ``code`` at segment ``seg`` of ``path`` (reader and envelope
     problems; ``fields``: loop, tip, claim_id)."""
     return Finding(rule=code, message=message, path=path, line=seg.line, col=seg.col,
-                   segment_index=seg.index, segment_id=seg.tag, offset=seg.offset,
+                   segment_index=seg.index, segment_id=shown_id(seg.tag), offset=seg.offset,
                    content=seg.text, **fields)
 
 

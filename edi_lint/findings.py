@@ -7,6 +7,13 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
+def shown_id(tag: str) -> str:
+    """A segment's id as findings show it. Ids are 2 or 3 characters; a longer "id" is a
+    segment whose element separator is not the file's, i.e. its data (a member's name
+    and id, perhaps): only its first 3 characters are shown."""
+    return tag if len(tag) <= 3 else f"{tag[:3]}..."
+
+
 @dataclass(slots=True)
 class Finding:
     """A problem found at one place of one file.

@@ -229,3 +229,73 @@ def test_named_windows_1252_bytes_in_names():
     assert _only(doc, "X111") == [(line, index, "NM1")]
     [f] = [f for f in doc["findings"] if f["rule"] == "X111"]
     assert "0xDC" in f["message"] and "LLER" not in f["message"]
+
+
+@pytest.mark.parametrize("old,new", [
+    (b"SV1*HC:G9008:U1*400.00*UN*1*", b"SV1*HC:G9008:U1*1E400*UN*1*"),  # SV102 beyond a float
+    (b"SV1*HC:G9008:U1*400.00*UN*1*", b"SV1*HC:G9008:U1*400.00*UN*1E400*"),  # SV104
+    (b"SV1*HC:G9008:U1*400.00*UN*1*", b"SV1*HC:G9008:U1*400.00*UN*nan*"),
+    (b"CLM*C1*500.00*", b"CLM*C1*1E400*"),
+])
+def test_named_numbers_a_float_cannot_hold_are_not_numbers(old, new):
+    data = VALID.replace(old, new, 1)
+    doc = check(data)
+    segment = new.split(b"*", 1)[0].decode()
+    index, line, _ = where(data, segment)
+    assert _only(doc, "X102") == [(line, index, segment)]
+    # an amount that is not a number is not priced (GEN-05): only VALID's own H0043 finding
+    assert _only(doc, "B305") == _only(check(VALID), "B305")
+    assert doc["summary"]["claims"] == 2
+
+
+def test_named_digits_beyond_a_float_are_not_priced():
+    digits = b"9" * 400  # a decimal to X12 (no X102), but no float holds it
+    for old, new in ((b"*400.00*UN*1*", b"*" + digits + b"*UN*1*"),
+                     (b"*400.00*UN*1*", b"*400.00*UN*" + digits + b"*")):
+        doc = check(VALID.replace(old, new, 1))
+        assert _only(doc, "X102") == []
+        assert _only(doc, "B305") == _only(check(VALID), "B305")
+        assert doc["summary"]["claims"] == 2
+
+
+def test_named_278_amount_beyond_a_float():
+    data = TAR.replace(b"SV1*HC:G9008:U1**UN*1", b"SV1*HC:G9008:U1*1E400*UN*1", 1)
+    doc = check(data)
+    index, line, _ = where(data, "SV1")
+    assert _only(doc, "X102") == [(line, index, "SV1")]
+    assert doc["summary"]["tar_requests"] == 1
+
+
+def test_named_second_bht_keeps_the_first_purpose():
+    # a second BHT saying "response" inside a request: the TAR stays a request
+    data = TAR.replace(b"HL*5*4*SS*0~", b"BHT*0007*11*TRN0001*20250701*1200~HL*5*4*SS*0~", 1)
+    doc = check(data)
+    index, line, _ = where(data, "BHT", 2)
+    assert _only(doc, "S020") == [(line, index, "BHT")]
+    [f] = [f for f in doc["findings"] if f["rule"] == "S020"]
+    assert "purpose stays the first BHT's (request)" in f["message"]
+    assert (doc["summary"]["tar_requests"], doc["summary"]["tar_responses"]) == (1, 0)
+
+
+def test_named_segment_with_another_element_separator_shows_none_of_its_data():
+    # after the IEA and inside a claim, a segment whose "id" is its whole text: the
+    # findings show its first 3 characters only (it holds a name and a member id)
+    data = (VALID.replace(b"SV1*HC:99213", b"JANE DOE 19800101~SV1*HC:99213", 1)
+            + b"NM1|IL|1|DOE|JANE||||MI|MBR000101~")
+    doc = check(data)
+    index, line, _ = where(data, "NM1|IL")
+    assert _only(doc, "X011") == [(line, index, "NM1...")]
+    index, line, _ = where(data, "JANE DOE")
+    assert _only(doc, "X104") == [(line, index, "JAN...")]
+    text = json.dumps(doc)
+    assert "DOE" not in text and "MBR000101" not in text and "19800101" not in text
+
+
+def test_named_bad_birth_date_stays_out_of_the_message():
+    data = VALID.replace(b"DMG*D8*19800101", b"DMG*D8*19800231", 1)
+    index, line, _ = where(data, "DMG")
+    for show_phi, shown in ((False, False), (True, True)):
+        doc = check(data, show_phi=show_phi)
+        assert _only(doc, "X504") == [(line, index, "DMG")]
+        [f] = [f for f in doc["findings"] if f["rule"] == "X504"]
+        assert ("19800231" in f["message"]) is shown, f["message"]

@@ -275,6 +275,11 @@ def test_html_clean_batch(batch):
     ("NTE*ADD*CALL JANE AT HOME", "NTE*ADD*•••"),
     ("QQQ*AB*SECRET", "QQQ*AB*•••"),
     ("NM1\x1dIL\x1d1\x1dDOE", "NM1\x1dIL\x1d1\x1d•••"),
+    # an element missing shifts a name, id or birth date into a code's place: masked too
+    ("NM1*IL*1*DOE*JANE***MI*MBR1", "NM1*IL*1*•••*•••***•••*•••"),
+    ("NM1*IL*DOE*JANE", "NM1*IL*•••*•••"),
+    ("DMG*19800101*F", "DMG*•••*•••"),
+    ("QQQ*SECRET", "QQQ*•••"),
 ])
 def test_mask_segment(segment, shown):
     assert mask_segment(segment)[0] == shown

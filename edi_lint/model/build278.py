@@ -61,6 +61,7 @@ class Tar278Builder:
         self.service: TarService | None = None
         self.events = 0
         self.hl_seg = None  # the current HL segment
+        self.bht = None  # the transaction set's BHT, once read
         self.seen: set[str] = set()  # segment ids seen since the current HL
 
     def segment(self, seg):
@@ -76,6 +77,12 @@ class Tar278Builder:
 
     # -- header ----------------------------------------------------------------
     def _bht(self, seg):
+        if self.bht is not None:  # the first BHT made the events requests or responses
+            self.report("S020", f"a second BHT (BHT02 {seg.get(2)[:10]!r}) in the transaction set:"
+                        f" its purpose stays the first BHT's ({self.tx.purpose or 'unknown'})",
+                        seg, loop="header")
+            return
+        self.bht = seg
         purpose = PURPOSES.get(seg.get(2))
         self.tx.purpose = purpose
         if purpose is None:

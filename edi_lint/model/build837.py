@@ -6,6 +6,7 @@ memory holds one claim, not the file. Loop ids follow 005010X222A1.
 from __future__ import annotations
 
 from ..dates import parse_period
+from ..findings import shown_id
 from .claims import Claim, OtherPayer, ServiceLine
 from .common import Pos, money_cents, quantity
 from ..x12.values import to_int as _int
@@ -101,7 +102,7 @@ class Claim837Builder:
         if tag in KNOWN:
             message = f"{tag} cannot appear in {REGION_NAMES[self.region]} of an 837P"
         else:
-            message = f"{tag} is not a segment of the 837P (005010X222A1)"
+            message = f"{shown_id(tag)} is not a segment of the 837P (005010X222A1)"
         self.report("X104", message, seg, loop=self.loop, claim=self.claim)
 
     def _bht(self, seg):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..x12.values import to_number
+
 
 class Pos(NamedTuple):
     """Where a segment sits: index in file, line, column, byte offset, id, loop."""
@@ -45,19 +47,11 @@ class Transaction:
 
 
 def money_cents(raw: str) -> int | None:
-    """'400', '400.5', '400.00' -> cents; None when not a number."""
-    if not raw:
-        return None
-    try:
-        return round(float(raw) * 100)
-    except ValueError:
-        return None
+    """'400', '400.5', '400.00' -> cents; None when not an X12 number (X102 says so)."""
+    value = to_number(raw)
+    return None if value is None else round(value * 100)
 
 
 def quantity(raw: str) -> float | None:
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        return None
+    """'2', '1.5' -> a float; None when not an X12 number (X102 says so)."""
+    return to_number(raw)

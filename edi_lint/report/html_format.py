@@ -39,9 +39,13 @@ PROVIDER_ENTITIES = frozenset({
 # REF01 qualifiers of claim, authorization and provider numbers (not member ids).
 SAFE_REF = frozenset({"G1", "F8", "9F", "D9", "EI", "0B", "1G", "G2", "LU", "X4", "BB", "NT",
                       "4N", "F5", "EW", "P4"})
-# Elements (1-based) that stay in clear in a masked segment; the rest are masked.
-KEEP = {"NM1": {1, 2, 8}, "N3": set(), "N4": set(), "DMG": {1}, "PER": {1, 3, 5, 7},
-        "REF": {1}, "SBR": {1, 2, 5, 6, 7, 8, 9}, "NTE": {1}}
+# Elements (1-based) that stay in clear in a masked segment, with the longest value each
+# code element takes (X12 ID lengths); the rest, and a longer value (a segment missing an
+# element shifts a name or id into a code's place), are masked.
+KEEP = {"NM1": {1: 3, 2: 1, 8: 2}, "N3": {}, "N4": {}, "DMG": {1: 3},
+        "PER": {1: 2, 3: 2, 5: 2, 7: 2}, "REF": {1: 3},
+        "SBR": {1: 1, 2: 2, 5: 3, 6: 1, 7: 1, 8: 2, 9: 2}, "NTE": {1: 3}}
+_KEEP_OTHER = {1: 3}  # any other segment: its first element, if a code
 _TAG = re.compile(r"[A-Z0-9]{2,3}")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
@@ -68,10 +72,10 @@ def mask_segment(content: str, show_phi: bool = False) -> tuple[str, bool]:
     if tag in SAFE_SEGMENTS or (tag == "NM1" and first in PROVIDER_ENTITIES) \
             or (tag == "REF" and first in SAFE_REF):
         return content, False
-    keep = KEEP.get(tag, {1})
+    keep = KEEP.get(tag, _KEEP_OTHER)
     masked = False
     for i in range(1, len(elements)):
-        if i not in keep and elements[i]:
+        if elements[i] and len(elements[i]) > keep.get(i, 0):
             elements[i] = MASK
             masked = True
     return sep.join(elements), masked

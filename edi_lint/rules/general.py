@@ -5,9 +5,10 @@ line matches, money and modifier formatting) are shared by ``ecm.py`` and ``cs.p
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import month_key
+from ..x12.values import is_decimal
 from .base import Rule
 from .registry import register
 
@@ -92,11 +93,11 @@ def money(cents) -> str:
 
 
 def decimal_of(raw: str):
-    try:
-        value = Decimal(raw)
-    except (InvalidOperation, TypeError, ValueError):
+    """An X12 type R value as a Decimal; None when it is not one ('1E5', ' 1': X102's) or is
+    longer than the guides' longest number (18 characters), which no rate prices."""
+    if not raw or len(raw) > 18 or not is_decimal(raw):
         return None
-    return value if value.is_finite() else None
+    return Decimal(raw)
 
 
 def _to_the_cent(raw: str) -> bool:
@@ -109,7 +110,7 @@ def qty(line) -> str:
     """The line's SV104 as billed, without needless zeros: '4', '12.5'."""
     value = decimal_of(line.units_raw)
     if value is None:
-        return line.units_raw or "(none)"
+        return line.units_raw[:20] or "(none)"
     text = format(value.normalize(), "f")
     return text
 

@@ -15,6 +15,7 @@ import re
 
 from ..dates import parse_d8
 from ..model.common import Pos
+from ..x12.values import is_decimal
 from .base import Rule
 from .registry import register
 
@@ -52,14 +53,6 @@ def _sv101(seg, handler):
         return service.qualifier, service.code, service.modifiers
     parts = seg.get(1).split(handler.tx.component)
     return parts[0], parts[1] if len(parts) > 1 else "", tuple(m for m in parts[2:6] if m)
-
-
-def is_decimal(raw: str) -> bool:
-    """X12 type R: an optional minus, digits, at most one decimal point, nothing else."""
-    if raw[:1] == "-":
-        raw = raw[1:]
-    digits = raw.replace(".", "", 1)
-    return digits.isdigit() and digits.isascii()
 
 
 def npi_valid(npi: str) -> bool:
@@ -794,6 +787,8 @@ class DateValid(Rule):
             where = "ISA09"
         if why is None:
             return _NONE
+        if tag == "DMG" and not ctx.options.show_phi:  # a birth date: PHI
+            return (_find(self, ctx, seg, handler, f"{where}, the birth date, {why}"),)
         return (_find(self, ctx, seg, handler, f"{where} {value[:20]!r} {why}"),)
 
 

@@ -95,7 +95,8 @@ _TABLE = [
      "Every 2400 service line begins with LX.", "Lines without LX are rejected by the guide.",
      "LX*1~SV1*...~SV1*...~", "LX*1~SV1*...~LX*2~SV1*...~"),
     ("S020", "bht-purpose", "error", "A 278 whose BHT02 is neither 13 (request) nor 11 (response).",
-     "The transaction's purpose decides whether it is a TAR or a decision; others are not checked.",
+     "The transaction's purpose decides whether it is a TAR or a decision; others are not checked."
+     " A second BHT in a transaction set is reported too: the first one's purpose stands.",
      "A TAR sent with the wrong purpose code is not reviewed.", "BHT*0007*01*...~", "BHT*0007*13*...~"),
 ]
 

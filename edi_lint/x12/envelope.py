@@ -7,6 +7,7 @@ check). Problems are reported through ``report(code, message, segment)``.
 from __future__ import annotations
 
 from typing import Callable
+from ..findings import shown_id
 from .values import to_int as _int
 
 IMPLEMENTED = {
@@ -76,9 +77,10 @@ class EnvelopeTracker:
         if method is not None:
             method(seg)
         elif self.isa is None:
-            self.report("X011", f"{tag} segment outside an interchange (no open ISA)", seg)
+            self.report("X011", f"{shown_id(tag)} segment outside an interchange (no open ISA)", seg)
         else:
-            self.report("X011", f"{tag} segment outside a transaction set (no open ST)", seg)
+            self.report("X011", f"{shown_id(tag)} segment outside a transaction set (no open ST)",
+                        seg)
 
     def run(self, segments, after=None) -> None:
         """``feed`` every segment, with the transaction-set body inlined (the hot loop).
