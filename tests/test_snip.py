@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from edi_lint.rules import all_rules
-from edi_lint.rules.snip import is_decimal, npi_valid, procedure_code_valid
+from edi_lint.rules.snip import npi_valid, procedure_code_valid
+from edi_lint.x12.values import is_decimal, to_number
 from edi_lint.testing import x12build as xb
 from structhelp import lint, where
 
@@ -219,6 +220,12 @@ def test_helpers():
                                                      "99 13", "G90O8"))
     assert all(is_decimal(v) for v in ("1", "1.5", "-2", ".5", "100.00", "5."))
     assert not any(is_decimal(v) for v in ("", "-", ".", "1.2.3", "$1", "1e5", "\xb2", " 1"))
+    # the builders' numbers: X12 decimals a float holds, None for the rest
+    assert [to_number(v) for v in ("1", "1.5", "-2", ".5", "-.5", "100.00", "5.")] == [
+        1.0, 1.5, -2.0, 0.5, -0.5, 100.0, 5.0]
+    assert not any(to_number(v) is not None for v in (
+        "", "-", ".", "-.", "1.2.3", "$1", "1e5", "1E400", "nan", "inf", "\xb2", " 1", "1_0",
+        "+1", "9" * 400))
 
 
 def test_278_sv1_codes_are_checked_but_not_837p_only_rules():

@@ -52,6 +52,4 @@ def money_cents(raw: str) -> int | None:
     return None if value is None else round(value * 100)
 
 
-def quantity(raw: str) -> float | None:
-    """'2', '1.5' -> a float; None when not an X12 number (X102 says so)."""
-    return to_number(raw)
+quantity = to_number  # '2', '1.5' -> a float; None when not an X12 number (X102 says so)

@@ -1,8 +1,6 @@
 """Element values read leniently: a malformed number is None, never an exception."""
 from __future__ import annotations
 
-import math
-
 
 def to_int(raw) -> int | None:
     """'12' -> 12; '', 'A', None -> None."""
@@ -21,9 +19,16 @@ def is_decimal(raw: str) -> bool:
 
 
 def to_number(raw) -> float | None:
-    """An X12 type R value as a float; None when it is not one ('', '1e5', 'inf', ' 1')
+    """An X12 type R value as a float; None when it is not one ('', '1E5', 'nan', ' 1')
     or too big for a float (the guides allow 15 to 18 characters)."""
-    if not raw or not is_decimal(raw):
+    if not raw:
         return None
+    digits = raw.replace(".", "", 1)  # is_decimal, inlined: the builders call this a line
+    if not (digits.isdigit() and digits.isascii()):
+        if raw[0] != "-" or not (digits[1:].isdigit() and digits.isascii()):
+            return None
     value = float(raw)
-    return value if math.isfinite(value) else None
+    return value if -_INF < value < _INF else None
+
+
+_INF = float("inf")
