@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .engine import open_input
+from .findings import shown_id
 from .model.build278 import HL_LEVELS as HL_278
 from .model.build837 import HL_LEVELS as HL_837, NM1_LOOPS
 from .x12.reader import SegmentReader
@@ -51,4 +52,5 @@ def render_tree(path: str) -> str:
 
 
 def _row(seg, depth, loop):
-    return f"{seg.line:>6}:{seg.col:<4} #{seg.index:<6} {'  ' * depth}{loop:<7} {seg.tag}"
+    return (f"{seg.line:>6}:{seg.col:<4} #{seg.index:<6} {'  ' * depth}{loop:<7}"
+            f" {shown_id(seg.tag)}")

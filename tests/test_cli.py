@@ -118,6 +118,14 @@ def test_parse_prints_the_loop_tree_with_positions():
     assert "KAISER" not in proc.stdout.decode() and "MBR" not in proc.stdout.decode()
 
 
+def test_parse_shows_no_data_of_a_segment_whose_id_is_its_whole_text(tmp_path):
+    data = (ROOT / "fixtures" / "837" / "cob_kaiser_dsnp.x12").read_bytes()
+    path = tmp_path / "odd.x12"
+    path.write_bytes(data.replace(b"CLM*", b"NM1|IL|1|DOE|JANE||||MI|MBR000101~CLM*", 1))
+    out = run("parse", path).stdout.decode()
+    assert "NM1..." in out.split() and "DOE" not in out and "MBR000101" not in out
+
+
 def test_the_command_ends_at_once_with_the_whole_report_and_its_exit_code(tmp_path):
     """``edi-lint`` ends with ``os._exit`` once ``check`` has flushed its report (``cli._exit``):
     the report piped out of the process is whole, and the exit code is ``check``'s."""
