@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .batch import Batch
-from .findings import SEVERITY_RANK, Finding, shown_id, sort_findings
+from .findings import SEVERITY_RANK, Finding, shown_id, sort_findings, without_spill
 from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
@@ -411,6 +411,8 @@ class Linter:
             if gc_was_enabled:
                 gc.enable()
         findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})
+        for f in findings:  # no quoted value runs on into another segment's data (PHI)
+            f.message = without_spill(f.message)
         return Result(self.files, sort_findings(findings), self.options)
 
 

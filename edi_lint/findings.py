@@ -1,6 +1,7 @@
 """The one finding type every layer produces, and its deterministic order."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
@@ -12,6 +13,32 @@ def shown_id(tag: str) -> str:
     segment whose element separator is not the file's, i.e. its data (a member's name
     and id, perhaps): only its first 3 characters are shown."""
     return tag if len(tag) <= 3 else f"{tag[:3]}..."
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'" "|" r'"(?:[^"\\]|\\.)*"')  # repr()s of str
+_SPILL = ("\\n", "\\r", "~")  # as a quoted value shows them (repr: a line break escaped)
+
+
+def without_spill(message: str) -> str:
+    """``message`` with each quoted value cut where it runs on into another segment.
+
+    Messages quote element values (``!r``). A segment whose terminator was lost (or an
+    interchange whose delimiters were misread) holds the next segments in its last
+    element: the value then runs on past a line break or a ``~`` into text that can
+    name a member. It is cut there ('0050...').
+    """
+    if "\\" not in message and "~" not in message:
+        return message
+
+    def cut(match):
+        text = match.group()
+        body = text[1:-1]
+        for mark in _SPILL:
+            at = body.find(mark)
+            if 0 <= at < len(body) - len(mark):  # more text after it: another segment
+                body = body[:at] + "..."
+        return text[0] + body + text[0]
+    return _QUOTED.sub(cut, message)
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .engine import open_input
-from .findings import shown_id
+from .findings import shown_id, without_spill
 from .model.build278 import HL_LEVELS as HL_278
 from .model.build837 import HL_LEVELS as HL_837, NM1_LOOPS
 from .x12.reader import SegmentReader
@@ -44,7 +44,7 @@ def render_tree(path: str) -> str:
                     loop = region.replace("2000", "2010")
             out.append(_row(seg, depth + (1 if loop != region else 0), loop))
         for f in reader.findings:
-            out.append(f"! {f.line}:{f.col} {f.rule} {f.message}")
+            out.append(f"! {f.line}:{f.col} {f.rule} {without_spill(f.message)}")
     finally:
         if path != "-":
             stream.close()

@@ -299,3 +299,26 @@ def test_named_bad_birth_date_stays_out_of_the_message():
         assert _only(doc, "X504") == [(line, index, "DMG")]
         [f] = [f for f in doc["findings"] if f["rule"] == "X504"]
         assert ("19800231" in f["message"]) is shown, f["message"]
+
+
+def test_named_value_that_runs_on_into_the_next_segment_is_cut():
+    # ST lost its terminator: ST03 runs on past the line break into the next segment
+    data = VALID.replace(b"ST*837*0001*005010X222A1~\n",
+                         b"ST*837*0001*0050\nNM1*IL*1*DOE*JANE****MI*MBR9~\n", 1)
+    doc = check(data)
+    index, line, _ = where(data, "ST")
+    assert _only(doc, "X040") == [(line, index, "ST")] and _only(doc, "X042") == [(line, index, "ST")]
+    messages = {f["rule"]: f["message"] for f in doc["findings"]}
+    assert messages["X040"] == ("transaction set 837 0050... is not an 837P or 278 5010"
+                                " transaction; not checked")
+    assert messages["X042"] == ("ST03 '0050...' differs from GS08 '005010X222A1'; read as"
+                                " 0050...")
+
+
+def test_without_spill_cuts_quoted_values_at_another_segment_only():
+    from edi_lint.findings import without_spill
+    assert without_spill("ST03 '0050\\nNM1*IL*1*DOE' differs") == "ST03 '0050...' differs"
+    assert without_spill("REF02 'ECM1~NM1*IL*1*DOE' is") == "REF02 'ECM1...' is"
+    assert without_spill('CLM01 "O\'NEIL\\r\\nNM1*IL" is') == 'CLM01 "O\'NEIL..." is'
+    for kept in ("terminator '~' is used", "value 'A\\x1dB' is", "SE01 '5\\n' says", "plain"):
+        assert without_spill(kept) == kept

@@ -280,6 +280,12 @@ def test_html_clean_batch(batch):
     ("NM1*IL*DOE*JANE", "NM1*IL*•••*•••"),
     ("DMG*19800101*F", "DMG*•••*•••"),
     ("QQQ*SECRET", "QQQ*•••"),
+    # an id that is no id, or a segment that ran on into the next ones (lost terminator)
+    ("N 3*1 SAMPLE WAY", "•••"),
+    ("\x00DMG*D8*19800101*U", "•••"),
+    ("GS*HC*SENDER*MEDICAL*2025070\nNM1*IL*1*POE*ALEX****MI*MBR3", "GS*HC*SENDER*MEDICAL*2025070•••"),
+    ("REF*G1*ECM1~NM1*IL*1*DOE", "REF*G1*ECM1•••"),
+    ("NM1*IL*1*DOE*JANE\r\nN3*1 MAIN", "NM1*IL*1*•••*••••••"),
 ])
 def test_mask_segment(segment, shown):
     assert mask_segment(segment)[0] == shown

@@ -47,6 +47,8 @@ KEEP = {"NM1": {1: 3, 2: 1, 8: 2}, "N3": {}, "N4": {}, "DMG": {1: 3},
         "SBR": {1: 1, 2: 2, 5: 3, 6: 1, 7: 1, 8: 2, 9: 2}, "NTE": {1: 3}}
 _KEEP_OTHER = {1: 3}  # any other segment: its first element, if a code
 _TAG = re.compile(r"[A-Z0-9]{2,3}")
+# a line break or '~' then what starts a segment (an id and a delimiter): another segment
+_SPILL = re.compile(r"[\r\n~]\s*[A-Z][A-Z0-9]{1,2}[^A-Za-z0-9\s]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
@@ -61,8 +63,14 @@ def mask_segment(content: str, show_phi: bool = False) -> tuple[str, bool]:
     content = content.strip()
     if show_phi or not content:
         return content, False
+    spill = _SPILL.search(content)
+    if spill:  # it lost its terminator and holds the segments after it: those are masked
+        shown, _ = mask_segment(content[:spill.start()])
+        return shown + MASK, True
     m = _TAG.match(content)
-    if not m or len(content) == m.end():
+    if m is None:
+        return MASK, True  # no segment id we can read ('N 3', a NUL first): show nothing
+    if len(content) == m.end():
         return content, False
     tag, sep = m.group(), content[m.end()]
     if sep.isalnum() or sep == " ":

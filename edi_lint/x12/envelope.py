@@ -6,6 +6,7 @@ check). Problems are reported through ``report(code, message, segment)``.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 from ..findings import shown_id
 from .values import to_int as _int
@@ -189,11 +190,13 @@ class EnvelopeTracker:
         gs08 = self.gs.get(8) if self.gs is not None else ""
         version = st03 or gs08
         if st03 and gs08 and st03 != gs08:
-            self.report("X042", f"ST03 {st03!r} differs from GS08 {gs08!r}; read as {st03}", seg)
+            self.report("X042", f"ST03 {st03!r} differs from GS08 {gs08!r}; read as {_code(st03)}",
+                        seg)
         kind, note = IMPLEMENTED.get((st01, version), (None, None))
         if kind is None:
-            self.report("X040", f"transaction set {st01 or '?'} {version or '(no version)'} is not an"
-                        " 837P or 278 5010 transaction; not checked", seg)
+            shown = f"{_code(st01) or '?'} {_code(version) or '(no version)'}"
+            self.report("X040", f"transaction set {shown} is not an 837P or 278 5010 transaction;"
+                        " not checked", seg)
             self.handler = None
             return
         if note:
@@ -245,6 +248,14 @@ class EnvelopeTracker:
 
 
 _ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE"))
+_CODE = re.compile(r"[A-Za-z0-9]{0,15}")
+
+
+def _code(value: str) -> str:
+    """A code (ST01, a version) as a message shows it unquoted: its leading letters and
+    digits, '...' for the rest (a segment that lost its terminator runs on into others)."""
+    shown = _CODE.match(value).group()
+    return shown if len(shown) == len(value) else shown + "..."
 
 
 def _entry(handler):
