@@ -159,7 +159,12 @@ def expand_paths(paths, extensions=DEFAULT_EXTENSIONS) -> list[str]:
                 dirs.sort()
                 for name in files:
                     if name.lower().endswith(tuple(extensions)):
-                        found.append(os.path.join(root, name))
+                        file = os.path.join(root, name)
+                        if os.path.exists(file) and not os.path.isfile(file):
+                            # a named pipe would block the walk until someone writes to it
+                            raise UsageError(f"{file}: not a regular file (a pipe, socket or"
+                                             " device); name it on its own to read it")
+                        found.append(file)
             out.extend(sorted(found))
         elif os.path.exists(path):
             out.append(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,17 @@ def test_directory_walk_takes_x12_extensions_only(tmp_path):
     proc = run("check", "--format", "json", tmp_path)
     paths = [Path(f["path"]).name for f in json.loads(proc.stdout)["files"]]
     assert paths == ["a.x12", "b.edi", "c.837", "d.278", "e.txt"]
+
+
+def test_a_named_pipe_in_a_directory_is_one_line_exit_2_not_a_hang(tmp_path):
+    (tmp_path / "a.x12").write_text(build_837([Claim("C1", [Line("G9008", ["U1"], g1=["A1"])])]))
+    os.mkfifo(tmp_path / "pipe.x12")  # no writer: opening it would block for ever
+    proc = subprocess.run([sys.executable, "-m", "edi_lint", "check", str(tmp_path)],
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode().splitlines() == [
+        f"edi-lint: {tmp_path / 'pipe.x12'}: not a regular file (a pipe, socket or device);"
+        " name it on its own to read it"]
 
 
 def test_text_format_is_sorted_and_summarised():
