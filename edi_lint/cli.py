@@ -29,14 +29,33 @@ class _Group(click.Group):
             click.echo(f"edi-lint: {exc}", err=True)
             sys.exit(EXIT_USAGE)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a bad option of the group itself
+            _usage_exit(exc)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
             click.echo(f"edi-lint: {exc}", err=True)
             ctx.exit(EXIT_USAGE)
+        except click.UsageError as exc:  # a bad command, option or value: one line too
+            _usage_exit(exc)
         except BrokenPipeError:
             ctx.exit(EXIT_USAGE)
+
+
+def _usage_exit(exc: click.UsageError):
+    """Click's usage error as one line on stderr (not its usage block), exit 2; a group
+    named without its command still prints its help."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    where = exc.ctx.command_path if exc.ctx is not None else "edi-lint"
+    click.echo(f"edi-lint: {exc.format_message().rstrip('.')} (see '{where} -h')", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 class _Jobs(click.ParamType):
@@ -59,7 +78,7 @@ def run() -> None:
     """The ``edi-lint`` command (and ``python -m edi_lint``): ``main`` in a process of its own."""
     global _IS_COMMAND
     _IS_COMMAND = True
-    main()
+    main(prog_name="edi-lint")  # so under ``python -m edi_lint`` too
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

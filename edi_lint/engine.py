@@ -45,6 +45,24 @@ class Options:
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: bool = False
 
+    def __post_init__(self):
+        """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
+        if self.fail_on not in SEVERITY_RANK:
+            raise UsageError(f"fail_on {self.fail_on!r} is not one of error, warning, info")
+        for name in ("select", "ignore"):
+            value = getattr(self, name)
+            if isinstance(value, str):  # one prefix, not its characters
+                value = (value,)
+            if not all(isinstance(p, str) for p in value):
+                raise UsageError(f"{name} takes rule codes or tip ids (strings), not {value!r}")
+            setattr(self, name, tuple(value))
+        for code, level in dict(self.severity).items():
+            if level not in SEVERITY_RANK:
+                raise UsageError(f"severity {code}={level!r} is not one of error, warning, info")
+        jobs = self.jobs
+        if jobs != "auto" and (type(jobs) is not int or jobs < 1):
+            raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")
+
 
 @dataclass
 class FileSummary:

@@ -75,6 +75,26 @@ def test_errors(batch):
         edi_lint.lint("claims", selectt=["ZX"])
 
 
+@pytest.mark.parametrize("options, message", [
+    ({"fail_on": "fatal"}, "fail_on 'fatal' is not one of error, warning, info"),
+    ({"fail_on": None}, "fail_on None is not one of error, warning, info"),
+    ({"severity": {"GEN-05": "fatal"}}, "severity GEN-05='fatal' is not one of"),
+    ({"select": [1]}, "select takes rule codes or tip ids (strings), not [1]"),
+    ({"ignore": [None]}, "ignore takes rule codes or tip ids (strings), not [None]"),
+    ({"jobs": 0}, "jobs 0 is not a number of processes (1 or more) or 'auto'"),
+    ({"jobs": 2.5}, "jobs 2.5 is not"),
+    ({"jobs": True}, "jobs True is not"),
+])
+def test_bad_option_values_are_usage_errors(options, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        Options(**options)
+
+
+def test_one_prefix_given_as_a_string_is_one_prefix(batch):
+    assert Options(select="ECM-01").select == ("ECM-01",)
+    assert {f.rule for f in edi_lint.lint("claims", select="ZX001").findings} == {"ZX001"}
+
+
 def test_clean_fixture_example(tmp_path):
     """The docs' pytest example, on a fixture made with edi_lint.testing."""
     path = tmp_path / "clean_june.x12"

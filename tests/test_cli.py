@@ -86,6 +86,21 @@ def test_a_named_pipe_in_a_directory_is_one_line_exit_2_not_a_hang(tmp_path):
         " name it on its own to read it"]
 
 
+@pytest.mark.parametrize("args, line", [
+    (["check", "-j", "0", "x.x12"], "edi-lint: Invalid value for '-j' / '--jobs': '0' is not"
+     " 'auto' or a whole number of at least 1 (see 'edi-lint check -h')"),
+    (["check", "--fail-on", "fatal", "x.x12"], "edi-lint: Invalid value for '--fail-on': 'fatal'"
+     " is not one of 'error', 'warning', 'info' (see 'edi-lint check -h')"),
+    (["check"], "edi-lint: Missing argument 'PATHS...' (see 'edi-lint check -h')"),
+    (["chek", "x.x12"], "edi-lint: No such command 'chek'. Did you mean 'check'?"
+     " (see 'edi-lint -h')"),
+])
+def test_a_bad_command_line_is_one_line_and_exit_2(args, line):
+    proc = run(*args)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode().splitlines() == [line]
+
+
 def test_text_format_is_sorted_and_summarised():
     lines = run("check", MISTAKES).stdout.decode().splitlines()
     body, summary = lines[:-1], lines[-1]
