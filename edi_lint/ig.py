@@ -26,7 +26,9 @@ import contextlib
 import io
 import json
 import logging
+import re
 
+from .findings import shown_id
 from .x12.envelope import IMPLEMENTED
 
 # Run pyx12 early when the collected 837P text grows beyond this (characters).
@@ -214,8 +216,10 @@ class IgPass:
         elif level == "seg" and text.startswith("Segment ") and " not found" in text:
             head, _, tail = text.partition(" not found")
             tag, _, first = head[8:].partition("*")
-            if first and tag in _FREE_TEXT:
-                text = f"Segment {tag}*... not found{tail}"
+            if first and (tag in _FREE_TEXT or len(tag) > 3):
+                text = f"Segment {shown_id(tag)}*... not found{tail}"
+        if level == "seg":  # a quoted segment ('"N31 SAMPLE WAY*~" is empty'): its id only
+            text = _QUOTED.sub(_quoted_id, text)
         return text
 
 
@@ -285,6 +289,13 @@ def _describe(exc: Exception) -> str:
 
 # Segments whose first element is free text (names, addresses, notes), hidden without PHI.
 _FREE_TEXT = frozenset(("N2", "N3", "N4", "NTE", "MSG", "K3"))
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def _quoted_id(match) -> str:
+    """A segment pyx12 quotes, as its id: a lost separator makes the "id" its data."""
+    tag, star, _ = match.group(1).partition("*")
+    return f'"{shown_id(tag)}{"*..." if star else ""}"'
 
 
 def _loop_of(node) -> str | None:

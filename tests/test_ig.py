@@ -146,6 +146,15 @@ def test_values_that_may_be_phi_stay_out_of_messages():
     assert any(long_name in m for m in shown)
 
 
+def test_a_segment_that_lost_its_first_separator_stays_out_of_messages():
+    # "N31 SAMPLE WAY": pyx12 quotes the whole text as the segment's identifier
+    text = BASE.replace("N3*1 SAMPLE WAY", "N31 SAMPLE WAY", 1)
+    messages = [f.message for f in ig_findings(text)]
+    assert any('Segment identifier "N31..." is invalid' in m for m in messages), messages
+    assert all("SAMPLE" not in m for m in messages)
+    assert any("SAMPLE" in f.message for f in ig_findings(text, show_phi=True))
+
+
 def test_cli_ig_end_to_end(tmp_path):
     path = tmp_path / "c.x12"
     path.write_text(BASE.replace("OI***Y*P**Y", "OI***Y*B**Y"), newline="")
