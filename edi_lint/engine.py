@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .batch import Batch
-from .findings import SEVERITY_RANK, Finding, shown_id, sort_findings, without_spill
+from .findings import (SEVERITIES, SEVERITY_RANK, Finding, shown_id, sort_findings,
+                       without_spill)
 from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
@@ -48,7 +49,7 @@ class Options:
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
         if self.fail_on not in SEVERITY_RANK:
-            raise UsageError(f"fail_on {self.fail_on!r} is not one of error, warning, info")
+            raise UsageError(f"fail_on {self.fail_on!r} is not one of {', '.join(SEVERITIES)}")
         for name in ("select", "ignore"):
             value = getattr(self, name)
             if isinstance(value, str):  # one prefix, not its characters
@@ -58,7 +59,7 @@ class Options:
             setattr(self, name, tuple(value))
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
-                raise UsageError(f"severity {code}={level!r} is not one of error, warning, info")
+                raise UsageError(f"severity {code}={level!r} is not one of {', '.join(SEVERITIES)}")
         jobs = self.jobs
         if jobs != "auto" and (type(jobs) is not int or jobs < 1):
             raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")

@@ -219,7 +219,7 @@ class IgPass:
             if first and (tag in _FREE_TEXT or len(tag) > 3):
                 text = f"Segment {shown_id(tag)}*... not found{tail}"
         if level == "seg":  # a quoted segment ('"N31 SAMPLE WAY*~" is empty'): its id only
-            text = _QUOTED.sub(_quoted_id, text)
+            text = _PYX12_QUOTED.sub(_quoted_id, text)
         return text
 
 
@@ -289,7 +289,7 @@ def _describe(exc: Exception) -> str:
 
 # Segments whose first element is free text (names, addresses, notes), hidden without PHI.
 _FREE_TEXT = frozenset(("N2", "N3", "N4", "NTE", "MSG", "K3"))
-_QUOTED = re.compile(r'"([^"]*)"')
+_PYX12_QUOTED = re.compile(r'"([^"]*)"')  # pyx12 quotes segments in double quotes
 
 
 def _quoted_id(match) -> str:

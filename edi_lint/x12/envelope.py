@@ -78,7 +78,8 @@ class EnvelopeTracker:
         if method is not None:
             method(seg)
         elif self.isa is None:
-            self.report("X011", f"{shown_id(tag)} segment outside an interchange (no open ISA)", seg)
+            self.report("X011", f"{shown_id(tag)} segment outside an interchange (no open ISA)",
+                        seg)
         else:
             self.report("X011", f"{shown_id(tag)} segment outside a transaction set (no open ST)",
                         seg)
