@@ -11,6 +11,7 @@ PostgreSQL schema when a server answers): the rules must not tell which one they
 """
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
@@ -704,3 +705,27 @@ def test_a_check_releases_the_ledger_once_its_history_is_loaded(files, ledger, m
     monkeypatch.setattr(ledgers, "open_ledger", tracked)
     lint([path], Options(ledger=ledger))
     assert len(opened) == 1 and opened[0].conn is None
+
+
+class _LockedOnce:
+    """A connection whose first switch to WAL meets another first writer (SQLite then
+    answers "database is locked" at once: deadlock avoidance, no busy handler)."""
+
+    def __init__(self, conn, error="database is locked", times=1):
+        self.conn, self.error, self.times = conn, error, times
+
+    def execute(self, sql):
+        if sql == "PRAGMA journal_mode = WAL" and self.times:
+            self.times -= 1
+            raise sqlite3.OperationalError(self.error)
+        return self.conn.execute(sql)
+
+
+def test_the_switch_to_wal_waits_out_a_concurrent_first_writer(tmp_path):
+    from edi_lint.ledger.sqlite import _switch_to_wal
+    conn = sqlite3.connect(tmp_path / "l.sqlite", isolation_level=None)
+    _switch_to_wal(_LockedOnce(conn, times=3), "l.sqlite")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    other = sqlite3.connect(tmp_path / "m.sqlite", isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        _switch_to_wal(_LockedOnce(other, error="disk I/O error"), "m.sqlite")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from datetime import datetime, timezone
 from itertools import islice
 from urllib.parse import quote
@@ -373,14 +374,34 @@ def _check_version(cur, display: str) -> None:
                          f" process (expected {schema.LATEST}); try again")
 
 
+def _switch_to_wal(conn, path: str) -> None:
+    """WAL mode, once for the file (it persists). The switch takes an exclusive lock and
+    SQLite answers "database is locked" at once, without its busy handler, while another
+    process holds any lock (four first adds at once): wait and ask again, up to the busy
+    timeout; another process may have switched the file meanwhile."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() == "wal":
+            return
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+            continue
+        if mode.lower() != "wal":
+            raise UsageError(f"{path}: cannot switch the ledger to WAL mode (got {mode!r})")
+        return
+
+
 def _prepare_writer(conn, path: str) -> int:
     """WAL mode, then create or migrate the schema in one IMMEDIATE transaction."""
     conn.execute("PRAGMA synchronous = NORMAL")
-    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    if mode.lower() != "wal":
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise UsageError(f"{path}: cannot switch the ledger to WAL mode (got {mode!r})")
+    _switch_to_wal(conn, path)
     cur = conn.cursor()
     cur.execute("BEGIN IMMEDIATE")
     try:
