@@ -64,6 +64,13 @@ class Finding:
     service_line: int | None = None
     trace: str | None = None  # TAR trace number (278), for baselines
     content: str = field(default="", repr=False)  # segment text, for baselines and HTML
+    # Acknowledgment codes for 999/277CA writers (not in the JSON contract; SARIF
+    # properties carry it). Keys, each optional: "ik304" (segment syntax error code),
+    # "ik403" (element syntax error code), "element" (a reference such as "SV101-2"),
+    # "element_position", "component_position", "repeat_position" (ints),
+    # "data_element" (the X12 data element number, str), "ik502" (transaction set syntax
+    # error code), "ak905" (functional group syntax error code).
+    data: dict | None = field(default=None, repr=False)
 
     def sort_key(self):
         return (self.path, self.segment_index, self.offset, self.rule, self.tip or "", self.message)

@@ -62,7 +62,7 @@ def build(result) -> dict:
     for f in result.findings:
         props = {"tip": f.tip, "claimId": f.claim_id, "trace": f.trace,
                  "serviceLine": f.service_line, "segmentId": f.segment_id, "loop": f.loop,
-                 "segmentIndex": f.segment_index}
+                 "segmentIndex": f.segment_index, "x12": f.data}
         entry = {
             "ruleId": f.rule,
             "level": LEVELS.get(f.severity, "warning"),
