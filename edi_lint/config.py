@@ -189,7 +189,29 @@ def _parse(raw: dict, path: str) -> Config:
             if jobs is None:
                 fail(key, f"{value!r} is not 'auto' or a whole number of at least 1")
             cfg.jobs = jobs
+    _check_names(cfg, fail)
     return cfg
+
+
+def _check_names(cfg: Config, fail) -> None:
+    """Every code or tip the file names must be registered (plugins included):
+    upper-cased, or a ConfigError naming the entry (a typo would turn checks off)."""
+    if not (cfg.select or cfg.ignore or cfg.per_file_ignores or cfg.severity):
+        return
+    from types import SimpleNamespace
+
+    from .rules.registry import all_rules
+    from .selection import Selection, UnknownEntry
+    entries = SimpleNamespace(select=cfg.select or (), ignore=cfg.ignore or (),
+                              per_file_ignores=cfg.per_file_ignores, severity=cfg.severity)
+    try:
+        checked = Selection(entries, all_rules())
+    except UnknownEntry as exc:
+        fail(exc.key, exc.why)
+    cfg.select = checked.select if cfg.select is not None else None
+    cfg.ignore = checked.ignore if cfg.ignore is not None else None
+    cfg.per_file_ignores = checked.per_file
+    cfg.severity = checked.severity
 
 
 def parse_jobs(value) -> int | str | None:

@@ -18,7 +18,7 @@ from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
 from .rules.registry import all_rules
-from .selection import Selection
+from .selection import Selection, UnknownEntry
 from .x12.envelope import EnvelopeTracker
 from .x12.reader import SegmentReader
 
@@ -167,7 +167,10 @@ class Context:
 # -- inputs -------------------------------------------------------------------
 
 def expand_paths(paths, extensions=DEFAULT_EXTENSIONS) -> list[str]:
-    """Files as given, directories walked recursively (sorted), '-' for stdin."""
+    """Files as given, directories walked recursively (sorted), '-' for stdin.
+    No path at all is a UsageError, as the command line refuses it."""
+    if not paths:
+        raise UsageError("no paths to check: name files, directories or '-' (stdin)")
     out: list[str] = []
     for path in paths:
         if path == "-":
@@ -249,7 +252,10 @@ class Linter:
         except ProfileError as exc:
             raise UsageError(str(exc)) from None
         self.rules = all_rules()
-        self.selection = Selection(self.options)
+        try:
+            self.selection = Selection(self.options, self.rules)
+        except UnknownEntry as exc:
+            raise UsageError(str(exc)) from None
         active = [r for r in self.rules if self.selection.rule_may_fire(r)]
         self.claim_rules = [r for r in active if r.scope == "claim"]
         self.tar_rules = [r for r in active if r.scope == "tar"]

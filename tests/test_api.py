@@ -75,6 +75,46 @@ def test_errors(batch):
         edi_lint.lint("claims", selectt=["ZX"])
 
 
+def test_no_paths_is_a_usage_error_as_on_the_command_line(batch):
+    with pytest.raises(UsageError, match=r"^no paths to check: name files, directories or '-'"):
+        edi_lint.lint([])
+    with pytest.raises(UsageError, match="no paths to check"):
+        edi_lint.lint(())
+
+
+@pytest.mark.parametrize("entries, message", [
+    ({"select": ["ECM01"]}, "select: 'ECM01' matches no rule code or tip id (did you mean ECM-01"),
+    ({"select": "X25"}, "select: 'X25' matches no rule code or tip id"),
+    ({"ignore": ["GEN", "GEN-6"]}, "ignore: 'GEN-6' matches no rule code or tip id"),
+    ({"per_file_ignores": (("*.837", ("ZX9",)),)}, "per-file-ignores: 'ZX9' matches no"),
+    ({"severity": {"GEN": "error"}}, "severity: 'GEN' is no rule code or tip id"),
+])
+def test_entries_naming_no_rule_are_usage_errors(batch, entries, message):
+    with pytest.raises(UsageError, match="^" + re.escape(message)):
+        edi_lint.lint("claims", **entries)
+
+
+def test_entries_are_case_insensitive_and_plugin_codes_count(batch):
+    lower = edi_lint.lint("claims", select=["zx00", "x025"], ignore=["zx-03"],
+                          severity={"zx-01": "error"})
+    upper = edi_lint.lint("claims", select=["ZX00", "X025"], ignore=["ZX-03"],
+                          severity={"ZX-01": "error"})
+    assert [(f.rule, f.path, f.line, f.severity) for f in lower.findings] == \
+        [(f.rule, f.path, f.line, f.severity) for f in upper.findings]
+    assert [(f.rule, f.line, f.severity) for f in lower.findings if f.path.endswith("june.x12")] \
+        == [("ZX001", 20, "error"), ("ZX002", 23, "info"), ("ZX002", 29, "info")]
+    prefixes = edi_lint.lint("claims", select=["gen", "B1"], ignore=["gen-06"])
+    assert [(f.rule, f.tip, f.path, f.line) for f in prefixes.findings] == [
+        ("B305", "GEN-05", "claims/broken.837", 23), ("B101", "ECM-01", "claims/june.x12", 23),
+        ("B305", "GEN-05", "claims/june.x12", 23)]
+
+
+def test_a_plugin_code_is_unknown_without_its_plugin(tmp_path):
+    write_batch(tmp_path)
+    with pytest.raises(UsageError, match="select: 'ZX001' matches no rule code or tip id"):
+        edi_lint.lint(str(tmp_path / "claims"), select=["ZX001"])
+
+
 @pytest.mark.parametrize("options, message", [
     ({"fail_on": "fatal"}, "fail_on 'fatal' is not one of error, warning, info"),
     ({"fail_on": None}, "fail_on None is not one of error, warning, info"),

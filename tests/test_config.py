@@ -222,6 +222,14 @@ def test_command_line_ignore_replaces_config_ignore(project):
     ("setup.cfg", "[edi_lint]\nseverity = ZX-01\n", "is not CODE=severity"),
     ("setup.cfg", "[edi_lint]\nper-file-ignores = nocolon\n", "per-file-ignores:"),
     ("setup.cfg", "[edi_lint]\nselect = ZX 01\n", "select: 'ZX 01'"),
+    ("setup.cfg", "[edi_lint]\nselect = ECM01\n",
+     "select: 'ECM01' matches no rule code or tip id (did you mean ECM-01"),
+    ("tox.ini", "[edi_lint]\nignore = X025, zx9\n", "ignore: 'ZX9' matches no rule code"),
+    ("setup.cfg", "[edi_lint]\nper-file-ignores =\n    *.837: X025, XX\n",
+     "per-file-ignores: 'XX' matches no rule code or tip id"),
+    ("setup.cfg", "[edi_lint]\nseverity = ZX-1=error\n",
+     "severity: 'ZX-1' is no rule code or tip id"),
+    ("pyproject.toml", '[tool.edi-lint]\nselect = ["GEN-6"]\n', "select: 'GEN-6' matches no"),
     ("pyproject.toml", '[tool.edi-lint]\nselect = 5\n', "select: expected"),
     ("pyproject.toml", '[tool.edi-lint\nselect = "X"\n', "invalid TOML"),
     ("setup.cfg", "[edi_lint]\nselect = X\nselect = Y\n", "invalid configuration"),
@@ -234,6 +242,30 @@ def test_bad_configuration_is_exit_2_naming_it(project, name, text, message):
     assert name in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--select", "ECM01"), "select: 'ECM01' matches no rule code or tip id (did you mean ECM-01"),
+    (("--select", "X025,ZX99"), "select: 'ZX99' matches no rule code or tip id"),
+    (("--ignore", "GEN-6"), "ignore: 'GEN-6' matches no rule code or tip id"),
+])
+def test_select_or_ignore_entry_naming_no_rule_is_exit_2(project, args, message):
+    result = run("check", *args, "claims")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"edi-lint: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_codes_and_tips_match_case_insensitively(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = zx0\nseverity = zx-01=error\n"
+                                       "per-file-ignores =\n    *.x12: zx-03\n")
+    cfg = load_config()
+    assert (cfg.select, cfg.severity, cfg.per_file_ignores) == (
+        ("ZX0",), {"ZX-01": "error"}, (("*.x12", ("ZX-03",)),))
+    result = json_check("claims/june.x12")
+    assert [(f["rule"], f["severity"], f["line"]) for f in json.loads(result.stdout)["findings"]] \
+        == [("ZX001", "error", 20), ("ZX002", "info", 23), ("ZX002", "info", 29)]
+    assert codes(json_check("--select", "zx002,x025", "claims")) == ["X025", "ZX002"]
 
 
 def test_unknown_option_is_exit_2_naming_it(project):
