@@ -4,7 +4,8 @@ Found by walking up from the working directory (the first directory with such a
 section wins; in one directory setup.cfg, then tox.ini, then pyproject.toml), or
 named with ``--config PATH``. One file is read, never merged across directories.
 
-Keys (INI values are comma- or newline-separated; TOML takes strings, arrays and tables)::
+Keys (INI values are comma- or newline-separated, and `` # `` or `` ; `` after a space starts
+a comment; TOML takes strings, arrays and tables)::
 
     [edi_lint]
     select = ECM, CS, X
@@ -40,6 +41,9 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "html")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger", "roster",
         "fail-on", "format", "jobs")
 PATH_KEYS = ("profile", "ledger", "roster")
+# ``jobs = 2  # or auto``: after a space, '#' or ';' starts a comment (flake8 rejects these;
+# the README's Decisions say why edi-lint takes them). A full line may be a comment too.
+INLINE_COMMENTS = ("#", ";")
 
 
 class ConfigError(UsageError):
@@ -63,6 +67,10 @@ class Config:
     jobs: int | str | None = None  # a number, or "auto"
 
 
+def _ini_parser() -> configparser.ConfigParser:
+    return configparser.ConfigParser(interpolation=None, inline_comment_prefixes=INLINE_COMMENTS)
+
+
 # -- finding the file ---------------------------------------------------------
 
 def _has_section(path: str) -> bool:
@@ -71,7 +79,7 @@ def _has_section(path: str) -> bool:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
             return isinstance(data.get(TOML_TABLE[0], {}).get(TOML_TABLE[1]), dict)
-        parser = configparser.ConfigParser(interpolation=None)
+        parser = _ini_parser()
         parser.read(path, encoding="utf-8")
         return parser.has_section(INI_SECTION)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error):
@@ -137,7 +145,7 @@ def _read(path: str, explicit: bool) -> dict | None:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.edi-lint] is not a table")
         return {"__section__": "[tool.edi-lint]", **table}
-    parser = configparser.ConfigParser(interpolation=None)
+    parser = _ini_parser()
     parser.optionxform = str  # keep the key as written, to name it in errors
     try:
         parser.read_string(text, source=path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -286,3 +287,53 @@ def test_explicit_config_without_our_section_is_exit_2(project):
     assert result.exit_code == 2
     assert "no [edi_lint] section" in result.stderr
 
+
+
+# -- the README's example, as a user copies it ------------------------------------------
+
+README = HERE.parent / "README.md"
+FIXTURES = HERE.parent / "fixtures"
+
+
+def _readme_ini_blocks() -> list[str]:
+    section = README.read_text(encoding="utf-8").split("\n## Configuration\n")[1]
+    section = section.split("\n## ")[0]
+    return re.findall(r"```ini\n(.*?)```", section, re.S)
+
+
+def test_inline_comments_in_ini_values(tmp_path):
+    (tmp_path / "tox.ini").write_text("[edi_lint]\nselect = B, X  ; the billing rules\n"
+                                      "ignore =\n    # noisy\n    GEN-05  # the rates\n"
+                                      "jobs = auto # as on the command line\n")
+    cfg = load_config(start=str(tmp_path))
+    assert (cfg.select, cfg.ignore, cfg.jobs) == (("B", "X"), ("GEN-05",), "auto")
+
+
+def test_readme_example_config_runs_as_copied(tmp_path, monkeypatch):
+    blocks = _readme_ini_blocks()
+    assert len(blocks) == 1
+    (tmp_path / "setup.cfg").write_text(blocks[0], encoding="utf-8")
+    # what the example names: a profile, a roster, a recorded ledger
+    (tmp_path / "payer").mkdir()
+    (tmp_path / "payer" / "profile.toml").write_bytes(
+        (HERE.parent / "edi_lint" / "profiles" / "default.toml").read_bytes())
+    (tmp_path / "eligibility.csv").write_text("member_id,month,status,other_coverage\n")
+    (tmp_path / "history").mkdir()
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config()
+    assert cfg.path == str(tmp_path / "setup.cfg")
+    assert (cfg.select, cfg.ignore, cfg.severity, cfg.fail_on, cfg.format, cfg.jobs) == (
+        ("B", "X"), ("GEN-05",), {"GEN-05": "error", "X025": "warning"}, "warning", "text", 2)
+    assert cfg.per_file_ignores[0][1] == ("X0", "S0")
+    assert (cfg.profile, cfg.roster, cfg.ledger) == (
+        str(tmp_path / "payer" / "profile.toml"), str(tmp_path / "eligibility.csv"),
+        str(tmp_path / "history" / "ledger.sqlite"))
+    added = run("ledger", "add", "--ledger", "history/ledger.sqlite",
+                str(FIXTURES / "837" / "ecm_cs_clean_month.x12"))
+    assert added.exit_code == 0, added.output
+    result = run("check", str(FIXTURES / "837" / "ecm_mistakes.x12"))
+    assert result.exit_code == 1, result.output  # fail-on = warning; B301 is an error
+    found = re.findall(r"^.*ecm_mistakes\.x12:(\d+):1: (\w+) ", result.stdout, re.M)
+    assert found == [("29", "B101"), ("42", "B107"), ("55", "B107"), ("74", "B103"),
+                     ("102", "B104"), ("118", "B105"), ("131", "B301"), ("143", "B102"),
+                     ("156", "B106"), ("156", "B106"), ("181", "B306")]
