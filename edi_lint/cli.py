@@ -122,8 +122,11 @@ def _split(values):
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
                    " more, big files cut at transaction sets).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
+@click.option("--sniff-txt", is_flag=True,
+              help="Skip a named .txt file that does not start with an ISA, as the directory"
+                   " walk does (the pre-commit hook passes this).")
 def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
-          show_phi, config_path, baseline, write_baseline, jobs, ig):
+          show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
@@ -132,7 +135,8 @@ def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, selec
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
                      format=fmt, jobs=jobs)
     fmt = settings.pop("format")
-    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig, **settings)
+    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
+                      sniff_txt=sniff_txt, **settings)
     result = lint(list(paths), options)
     if write_baseline:
         count = baselines.write(result.findings, write_baseline)

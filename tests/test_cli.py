@@ -67,12 +67,79 @@ def test_stdin_is_read_as_path_dash():
 
 def test_directory_walk_takes_x12_extensions_only(tmp_path):
     text = build_837([Claim("C1", [Line("G9008", ["U1"], g1=["A1"])])])
-    for name in ("a.x12", "b.edi", "c.837", "d.278", "e.txt", "notes.md", "f.json"):
+    for name in ("a.x12", "b.edi", "c.837", "d.278", "e.txt", "notes.md", "f.json",
+                 "NOAUTH.X12", "G.Edi", "h.TXT", "a.x12.bak"):
         (tmp_path / "sub" / name).parent.mkdir(exist_ok=True)
         (tmp_path / "sub" / name).write_text(text)
+    (tmp_path / "sub" / "bom.txt").write_bytes(b"\xef\xbb\xbf\r\n  " + text.encode())
+    (tmp_path / "sub" / "notes.txt").write_text("Claims for June: see the .x12 files\n")
+    (tmp_path / "sub" / "empty.txt").write_bytes(b"")
     proc = run("check", "--format", "json", tmp_path)
     paths = [Path(f["path"]).name for f in json.loads(proc.stdout)["files"]]
-    assert paths == ["a.x12", "b.edi", "c.837", "d.278", "e.txt"]
+    assert paths == ["G.Edi", "NOAUTH.X12", "a.x12", "b.edi", "bom.txt", "c.837", "d.278",
+                     "e.txt", "h.TXT"]
+
+
+def test_a_named_txt_file_is_read_unless_sniffed(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Claims for June\n")
+    proc = run("check", "--format", "json", notes)
+    found = json.loads(proc.stdout)["findings"]
+    assert proc.returncode == 1
+    assert [(f["rule"], f["line"], f["segment_index"]) for f in found] == [("X001", 1, 0)]
+    sniffed = run("check", "--format", "json", "--sniff-txt", notes)
+    assert sniffed.returncode == 0
+    assert json.loads(sniffed.stdout)["files"] == []
+    claims = tmp_path / "claims.TXT"
+    claims.write_text(build_837([Claim("C1", [Line("G9008", ["U1"], g1=["A1"])])]))
+    kept = run("check", "--format", "json", "--sniff-txt", notes, claims)
+    assert [f["path"] for f in json.loads(kept.stdout)["files"]] == [str(claims)]
+
+
+def test_a_dangling_symlink_in_a_directory_is_x005_and_the_rest_is_checked(tmp_path):
+    (tmp_path / "a.x12").write_bytes(MISTAKES.read_bytes())
+    (tmp_path / "old").mkdir()
+    os.symlink(tmp_path / "nowhere.x12", tmp_path / "old" / "gone.x12")
+    os.symlink(tmp_path / "nowhere.md", tmp_path / "old" / "gone.md")  # not an X12 name
+    proc = run("check", "--format", "json", "--select", "X,B101", tmp_path)
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert [f["path"] for f in data["files"]] == [str(tmp_path / "a.x12")]
+    assert [(Path(f["path"]).name, f["rule"], f["line"], f["segment_index"], f["severity"])
+            for f in data["findings"]] == [("a.x12", "B101", 29, 29, "error"),
+                                           ("gone.x12", "X005", 1, 0, "error")]
+    assert data["findings"][1]["message"] == (
+        "cannot read this file: it is a symbolic link to a file that does not exist;"
+        " the rest of the batch was checked")
+    text = run("check", "--select", "X", tmp_path)
+    assert text.stdout.decode().splitlines()[0] == (
+        f"{tmp_path / 'old' / 'gone.x12'}:1:1: X005 cannot read this file: it is a symbolic"
+        " link to a file that does not exist; the rest of the batch was checked")
+    named = run("check", tmp_path / "old" / "gone.x12")
+    assert named.returncode == 2 and named.stdout == b""
+    assert named.stderr.decode().splitlines() == [
+        f"edi-lint: {tmp_path / 'old' / 'gone.x12'}: no such file or directory"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads every file")
+def test_an_unreadable_file_and_directory_in_a_walk_are_x005(tmp_path):
+    (tmp_path / "a.x12").write_bytes(CLEAN.read_bytes())
+    (tmp_path / "secret.x12").write_bytes(CLEAN.read_bytes())
+    (tmp_path / "secret.x12").chmod(0)
+    (tmp_path / "shut").mkdir()
+    (tmp_path / "shut").chmod(0)
+    try:
+        proc = run("check", "--format", "json", "--select", "X", tmp_path)
+    finally:
+        (tmp_path / "shut").chmod(0o755)
+        (tmp_path / "secret.x12").chmod(0o644)
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1
+    assert [(Path(f["path"]).name, f["rule"], f["line"]) for f in data["findings"]] == [
+        ("secret.x12", "X005", 1), ("shut", "X005", 1)]
+    assert data["findings"][0]["message"].startswith("cannot read this file: permission denied")
+    assert data["findings"][1]["message"].startswith("cannot list this directory: permission")
 
 
 def test_a_named_pipe_in_a_directory_is_one_line_exit_2_not_a_hang(tmp_path):

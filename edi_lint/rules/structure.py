@@ -26,6 +26,11 @@ _TABLE = [
      "The ISA is truncated, has fewer than 16 elements, or its delimiters clash.",
      "Without the ISA's delimiters no segment of the interchange can be read.",
      "ISA*00*~", "ISA*00*          *00*          *ZZ*...*^*00501*000000001*0*T*:~"),
+    ("X005", "unreadable-file", "error", "A file found in a directory cannot be read.",
+     "Reports a file (or directory) of a walked directory that cannot be read: a symbolic link"
+     " to a file that does not exist, no permission; the rest of the batch is checked.",
+     "A claim file that is never read is never checked, and the batch's limits miss its lines.",
+     "claims/june.x12 -> /mnt/old/june.x12 (gone)", "claims/june.x12 (a readable file)"),
     ("X010", "empty-segment", "error", "An empty segment: two terminators in a row.",
      "Reports a segment with no content, at its real position.",
      "Validators such as pyx12 silently stop reading at an empty segment; payers reject it.",
