@@ -16,6 +16,12 @@ what pyx12 reports is about the content. The n-th segment of that document is a 
 segment of the file, so every pyx12 error gets the file position, and the map node that
 pyx12's callback hands over for each segment gives its loop id (pyx12's errors carry none).
 
+pyx12 loads its maps (the control map, the 837P map, its map index) in every call of
+``x12n_document``, and this pass calls it once per interchange: a file of 300 small
+interchanges spent nearly all its time parsing XML. :func:`_maps_loaded_once` keeps each
+map, once parsed, for the rest of the run (pyx12 4 keeps its loop and segment counts in
+the walker, not in the map, so a map is read-only once loaded).
+
 pyx12 errors that the fast checks already report (SE01/SE02, a missing SE, HL and LX
 numbering) are dropped. Any exception inside pyx12, an unreadable ISA or an unknown map
 becomes an X202 finding, never a crash.
@@ -127,7 +133,6 @@ class IgPass:
                         " its 837P transaction sets were not (fully) validated", first, loop=None)
 
     def _validate(self, document: str, where: list) -> None:
-        from pyx12.params import ParamsBase
         from pyx12.x12n_document import x12n_document
 
         loops: dict[int, str | None] = {}
@@ -144,8 +149,8 @@ class IgPass:
         logger.propagate = False
         logger.addHandler(envelope_errors)
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                valid = x12n_document(ParamsBase(), io.StringIO(document), None, None,
+            with contextlib.redirect_stdout(io.StringIO()), _maps_loaded_once():
+                valid = x12n_document(_params(), io.StringIO(document), None, None,
                                       fd_json=out, callback=callback)
         finally:
             logger.removeHandler(envelope_errors)
@@ -221,6 +226,51 @@ class IgPass:
         if level == "seg":  # a quoted segment ('"N31 SAMPLE WAY*~" is empty'): its id only
             text = _PYX12_QUOTED.sub(_quoted_id, text)
         return text
+
+
+_MAPS: dict = {}  # (map file, map path) -> a parsed pyx12 map, for the run
+_CACHE: dict = {}  # "params" and (the map index, its path), made once
+
+
+def _params():
+    """pyx12's parameters (its defaults), made once: the cached maps were built with them."""
+    params = _CACHE.get("params")
+    if params is None:
+        from pyx12.params import ParamsBase
+        params = _CACHE["params"] = ParamsBase()
+    return params
+
+
+@contextlib.contextmanager
+def _maps_loaded_once():
+    """Within the block, pyx12 loads each map file and its map index once a run, not once a
+    call of ``x12n_document`` (that is, once an interchange)."""
+    import pyx12.map_if
+    import pyx12.map_index
+
+    load, index_class = pyx12.map_if.load_map_file, pyx12.map_index.map_index
+
+    def load_once(map_file, param, map_path=None):
+        key = (map_file, map_path)
+        found = _MAPS.get(key)
+        if found is None or param is not _params():
+            found = load(map_file, param, map_path)
+            if param is _params():
+                _MAPS[key] = found
+        return found
+
+    def index_once(map_path=None):
+        key = ("index", map_path)
+        found = _CACHE.get(key)
+        if found is None:
+            found = _CACHE[key] = index_class(map_path)
+        return found
+
+    pyx12.map_if.load_map_file, pyx12.map_index.map_index = load_once, index_once
+    try:
+        yield
+    finally:
+        pyx12.map_if.load_map_file, pyx12.map_index.map_index = load, index_class
 
 
 class _ClaimRef:

@@ -155,6 +155,28 @@ def test_a_segment_that_lost_its_first_separator_stays_out_of_messages():
     assert any("SAMPLE" in f.message for f in ig_findings(text, show_phi=True))
 
 
+def test_pyx12_parses_each_map_once_a_run_not_once_an_interchange(monkeypatch):
+    import pyx12.map_if
+    import edi_lint.ig as ig_module
+
+    monkeypatch.setattr(ig_module, "_MAPS", {})
+    loaded = []
+    real = pyx12.map_if.load_map_file
+
+    def counting(map_file, param, map_path=None):
+        loaded.append(map_file)
+        return real(map_file, param, map_path)
+
+    monkeypatch.setattr(pyx12.map_if, "load_map_file", counting)
+    three = "".join(xb.build_837(CLAIMS, control=str(n)) for n in (1, 2, 3))
+    bad = three.replace("OI***Y*P**Y", "OI***Y*B**Y")
+    found = ig_findings(bad)
+    assert sorted(loaded) == ["837.5010.X222.A1.xml", "x12.control.00501.xml"]
+    assert [f.segment_index for f in found] == [i for i, s in enumerate(
+        bad.split("~"), 1) if s.strip().startswith("OI*")]
+    assert pyx12.map_if.load_map_file is counting  # restored after each call
+
+
 def test_cli_ig_end_to_end(tmp_path):
     path = tmp_path / "c.x12"
     path.write_text(BASE.replace("OI***Y*P**Y", "OI***Y*B**Y"), newline="")
