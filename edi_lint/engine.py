@@ -197,7 +197,7 @@ AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in 
 
 def segment_finding(code, message, path, seg, **fields) -> Finding:
     """A finding of rule ``code`` at segment ``seg`` of ``path`` (reader and envelope
-    problems; ``fields``: loop, tip, claim_id)."""
+    problems; ``fields``: loop, tip, claim_id, data)."""
     return Finding(rule=code, message=message, path=path, line=seg.line, col=seg.col,
                    segment_index=seg.index, segment_id=shown_id(seg.tag), offset=seg.offset,
                    content=seg.text, **fields)
@@ -321,9 +321,10 @@ class Linter:
         reader = SegmentReader(stream, path, resume=part.resume if part is not None else None)
         claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
 
-        def report(code, message, seg, loop=None, claim=None, tip=None):
+        def report(code, message, seg, loop=None, claim=None, tip=None, data=None):
             findings.append(segment_finding(code, message, path, seg, loop=loop, tip=tip,
-                                            claim_id=claim.clm01 if claim is not None else None))
+                                            claim_id=claim.clm01 if claim is not None else None,
+                                            data=data))
 
         claim_checks = tuple(rule.check_claim for rule in claim_rules)
         # a void claim's lines get no billing findings: only rules without tips see it
@@ -365,8 +366,10 @@ class Linter:
             return Tar278Builder(tx, on_tar, report)
 
         tracker = EnvelopeTracker(report, open_transaction)
-        if part is not None and part.envelope is not None:
-            tracker.resume(*part.envelope)
+        if part is not None:
+            tracker.in_part = True
+            if part.envelope is not None:
+                tracker.resume(*part.envelope)
 
         def segment_hook(tag, rules):
             """(guard, check) for the tracker: one predicate for all the rules of ``tag``
@@ -401,7 +404,7 @@ class Linter:
             tracker.run(reader if ig is None else ig.watch(reader), after)
             if part is not None:  # where this part ended, for the next one and the merge
                 part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
-                                tracker.counts(), tracker.deferred)
+                                tracker.counts(), tracker.handover())
             if part is None or part.last:
                 tracker.finish()
             if ig is not None:

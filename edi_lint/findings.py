@@ -69,7 +69,8 @@ class Finding:
     # "ik403" (element syntax error code), "element" (a reference such as "SV101-2"),
     # "element_position", "component_position", "repeat_position" (ints),
     # "data_element" (the X12 data element number, str), "ik502" (transaction set syntax
-    # error code), "ak905" (functional group syntax error code).
+    # error code), "ak905" (functional group syntax error code), "ta105" (TA1 interchange
+    # note code, for interchange-level findings).
     data: dict | None = field(default=None, repr=False)
 
     def sort_key(self):

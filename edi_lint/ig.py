@@ -22,8 +22,8 @@ interchanges spent nearly all its time parsing XML. :func:`_maps_loaded_once` ke
 map, once parsed, for the rest of the run (pyx12 4 keeps its loop and segment counts in
 the walker, not in the map, so a map is read-only once loaded).
 
-pyx12 errors that the fast checks already report (SE01/SE02, a missing SE, HL and LX
-numbering) are dropped. Any exception inside pyx12, an unreadable ISA or an unknown map
+pyx12 errors that the fast checks already report (SE01/SE02, a missing SE, a repeated ST02
+or GS06, HL and LX numbering) are dropped. Any exception inside pyx12, an unreadable ISA or an unknown map
 becomes an X202 finding, never a crash.
 """
 from __future__ import annotations
@@ -42,8 +42,8 @@ FLUSH_SIZE = 4 << 20
 _ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 _REPETITION_CANDIDATES = "^`|\\!{}<>~+"
 # pyx12 errors the fast checks report already: (level, code).
-_DUPLICATES = {("st", "2"), ("st", "3"), ("st", "4"), ("seg", "HL1"), ("seg", "HL2"),
-               ("seg", "LX")}
+_DUPLICATES = {("st", "2"), ("st", "3"), ("st", "4"), ("st", "23"), ("gs", "6"),
+               ("seg", "HL1"), ("seg", "HL2"), ("seg", "LX")}
 # Loops of pyx12's maps that are envelopes or tables, not 837P loops.
 _NOT_LOOPS = {"ISA_LOOP": None, "GS_LOOP": None, "ST_LOOP": None, "HEADER": "header",
               "DETAIL": None, "FOOTER": None}
@@ -157,10 +157,12 @@ class IgPass:
             logger.setLevel(saved[0])
             logger.propagate = saved[1]
         reported = set()
+        dropped = []  # errors left to the fast checks: pyx12's verdict is explained
         last = len(where)
 
         def emit(level_, code, text, line, loop=None):
             if (level_, code) in _DUPLICATES:
+                dropped.append(code)
                 return
             k = min(max(line, 1), last) - 1
             if level_ in ("gs", "st"):  # pyx12 counts them at GE/SE: point at GS/ST instead
@@ -191,6 +193,7 @@ class IgPass:
             for group in isa.get("groups", ()):
                 for err in group.get("errors", ()):
                     if err.get("err_cde") in ("3", "4", "5"):
+                        dropped.append(err.get("err_cde"))
                         continue  # GE is ours: its count and control number are computed
                     emit("gs", err.get("err_cde"), err.get("err_str"), group.get("cur_line", 1))
                 for st in group.get("transactions", ()):
@@ -203,7 +206,7 @@ class IgPass:
                         for ele in seg.get("elements", ()):
                             for err in ele.get("errors", ()):
                                 emit("ele", err.get("err_cde"), self._text(err, "ele"), line)
-        if not valid and not reported:
+        if not valid and not reported and not dropped:
             st = next((s for s in where if s.tag == "ST"), where[0])
             self.report("X201", "pyx12 rejected the transaction set without a detailed error"
                         " (an ISA or GS element error)", st, loop=None)

@@ -99,6 +99,15 @@ def test_duplicates_of_the_fast_checks_are_dropped():
     assert not [f for f in ig_findings(text) if "count" in f.message.lower() or "HL" in f.message]
 
 
+def test_repeated_control_numbers_are_the_fast_checks_only():
+    same = [xb.transaction_837(CLAIMS, st_control="0007"), xb.transaction_837(CLAIMS,
+                                                                              st_control="0007")]
+    text = xb.interchange([same, same[:1]])
+    text = text.replace("*1200*2*X*", "*1200*1*X*").replace("GE*1*2~", "GE*1*1~")
+    rules = [f.rule for f in lint(text, ig=True).findings if f.rule.startswith("X")]
+    assert sorted(rules) == ["X027", "X028"]
+
+
 def test_a_truncated_transaction_is_validated_without_crash():
     text = BASE[:BASE.index("SV1*HC:G9008")]
     rules = {f.rule for f in lint(text, ig=True).findings}
