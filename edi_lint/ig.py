@@ -35,11 +35,11 @@ import logging
 import re
 
 from .findings import shown_id
+from .x12.delimiters import ISA_WIDTHS as _ISA_WIDTHS
 from .x12.envelope import IMPLEMENTED
 
 # Run pyx12 early when the collected 837P text grows beyond this (characters).
 FLUSH_SIZE = 4 << 20
-_ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 _REPETITION_CANDIDATES = "^`|\\!{}<>~+"
 # pyx12 errors the fast checks report already: (level, code).
 _DUPLICATES = {("st", "2"), ("st", "3"), ("st", "4"), ("st", "23"), ("gs", "6"),

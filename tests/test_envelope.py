@@ -290,3 +290,12 @@ def test_a_segment_without_an_id_is_named_so():
     [f] = [f for f in lint(text).findings if f.rule == "X011"]
     assert f.message == ("a segment without an id (it begins with the element separator)"
                          " outside an interchange (no open ISA)")
+
+
+def test_x104_names_a_segment_without_an_id():
+    text = _fix_counts(mutate(BASE, "CLM*C1*", "*X*Y~\nCLM*C1*"))
+    [f] = [f for f in lint(text).findings if f.rule == "X104"]
+    index, line, _ = where(text, "*X*Y")
+    assert (f.segment_index, f.line, f.segment_id) == (index, line, "")
+    assert f.message == ("a segment without an id (it begins with the element separator): not a"
+                         " segment of the 837P (005010X222A1)")

@@ -6,7 +6,7 @@ memory holds one claim, not the file. Loop ids follow 005010X222A1.
 from __future__ import annotations
 
 from ..dates import parse_period
-from ..findings import shown_id
+from ..findings import NO_ID, shown_id
 from .claims import Claim, OtherPayer, ServiceLine
 from .common import Pos, money_cents, quantity
 from ..x12.values import to_int as _int
@@ -101,8 +101,10 @@ class Claim837Builder:
         tag = seg.tag
         if tag in KNOWN:
             message = f"{tag} cannot appear in {REGION_NAMES[self.region]} of an 837P"
-        else:
+        elif tag:
             message = f"{shown_id(tag)} is not a segment of the 837P (005010X222A1)"
+        else:
+            message = f"{NO_ID}: not a segment of the 837P (005010X222A1)"
         self.report("X104", message, seg, loop=self.loop, claim=self.claim)
 
     def _bht(self, seg):

@@ -11,16 +11,22 @@ from .registry import register
 
 _TABLE = [
     ("X001", "no-x12-data", "error", "The file holds no X12 interchange.",
-     "The file is empty, or no ISA segment was found in it.",
+     "The file is empty, or no ISA segment was found in it. The message says what to fix when"
+     " the file's start shows it: UTF-16 text (a byte order mark or NUL bytes), an ISA with"
+     " blanks before its element separator or in lower case, or transaction sets (ST..SE)"
+     " without their ISA/GS envelope (not read: their delimiters are not known by position).",
      "A file sent to the payer that holds no interchange is rejected whole.",
      "(an empty file)", "ISA*00*          *00*...~"),
     ("X002", "text-before-isa", "warning", "Text stands before the ISA segment.",
      "Reports characters before the first ISA (a narrative, a mail header); they are skipped.",
      "Translators reject an interchange that does not begin with ISA.",
      "Claim batch for June\\nISA*00*...", "ISA*00*..."),
-    ("X003", "isa-not-fixed-width", "warning", "The ISA is not 106 characters of fixed width.",
-     "The ISA's padding was collapsed or altered; the delimiters were read by splitting instead.",
-     "Every field of the ISA is fixed width; many translators read delimiters by position.",
+    ("X003", "isa-not-fixed-width", "error", "The ISA is not 106 characters of fixed width.",
+     "The ISA's padding was collapsed or altered (105 or 107 characters, or 106 with a field too"
+     " long and another too short): the message names the fields whose width is wrong. The"
+     " delimiters are read by splitting instead, and the file is read on.",
+     "Every field of the ISA is fixed width; receivers read the delimiters by position and"
+     " reject the interchange (TA1).",
      "ISA*00* *00* *ZZ*SENDER *ZZ*RECEIVER *...", "ISA*00*          *00*          *ZZ*SENDER         *..."),
     ("X004", "isa-unreadable", "error", "The ISA cannot be read; the file is not read further.",
      "The ISA is truncated, has fewer than 16 elements, or its delimiters clash.",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from typing import Callable
-from ..findings import shown_id
+from ..findings import named_segment
 from .values import to_int as _int
 
 IMPLEMENTED = {
@@ -159,9 +159,9 @@ class EnvelopeTracker:
         if method is not None:
             method(seg)
         elif self.isa is None:
-            self.report("X011", f"{_named(tag)} outside an interchange (no open ISA)", seg)
+            self.report("X011", f"{named_segment(tag)} outside an interchange (no open ISA)", seg)
         else:
-            self.report("X011", f"{_named(tag)} outside a transaction set (no open ST)", seg)
+            self.report("X011", f"{named_segment(tag)} outside a transaction set (no open ST)", seg)
 
     def run(self, segments, after=None) -> None:
         """``feed`` every segment, with the transaction-set body inlined (the hot loop).
@@ -352,12 +352,6 @@ class EnvelopeTracker:
 
 _ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE"))
 _CODE = re.compile(r"[A-Za-z0-9]{0,15}")
-
-
-def _named(tag: str) -> str:
-    """A segment as X011 names it: its id, or what it lacks when it has none."""
-    return f"{shown_id(tag)} segment" if tag else "a segment without an id (it begins with" \
-        " the element separator)"
 
 
 def _code(value: str) -> str:
