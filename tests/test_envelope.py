@@ -64,6 +64,10 @@ CASES = {
     "S001-hl01": (lambda t: mutate(t, "HL*3*2*23*0", "HL*4*2*23*0"), "HL*4", "S001"),
     "S002-hl02": (lambda t: mutate(t, "HL*3*2*23*0", "HL*3*9*23*0"), "HL*3", "S002"),
     "S003-hl-level": (lambda t: mutate(t, "HL*3*2*23*0", "HL*3*1*23*0"), "HL*3", "S003"),
+    "S004-hl04-0-with-child": (lambda t: mutate(t, "HL*2*1*22*1", "HL*2*1*22*0"), "HL*2",
+                               "S004"),
+    "S004-hl04-1-without-child": (lambda t: mutate(t, "HL*3*2*23*0", "HL*3*2*23*1"), "HL*3",
+                                  "S004"),
     "S010-lx": (lambda t: mutate(t, "LX*2~", "LX*3~"), "LX*3", "S010"),
     "S011-lx-before-clm": (lambda t: mutate(t, "NM1*PR*2", "LX*1~\nNM1*PR*2"), "LX*1", "S011"),
     "S012-sv1-without-lx": (lambda t: mutate(t, "DTP*472*D8*20250603~\nREF*G1*LINEAUTH1~",
@@ -299,3 +303,19 @@ def test_x104_names_a_segment_without_an_id():
     assert (f.segment_index, f.line, f.segment_id) == (index, line, "")
     assert f.message == ("a segment without an id (it begins with the element separator): not a"
                          " segment of the 837P (005010X222A1)")
+
+
+def test_s004_messages_and_codes():
+    zero = mutate(BASE, "HL*2*1*22*1", "HL*2*1*22*0")
+    [f] = [f for f in lint(zero).findings if f.rule == "S004"]
+    assert (f.loop, f.message) == ("2000B", "HL04 of HL 2 is 0 (no child HL) but HL 3 names it"
+                                   " as its parent: HL04 must be 1")
+    assert f.data == {"ik304": "8", "ik403": "7", "element": "HL04", "element_position": 4,
+                      "data_element": "736"}
+    one = mutate(BASE, "HL*3*2*23*0", "HL*3*2*23*1")
+    [f] = [f for f in lint(one).findings if f.rule == "S004"]
+    assert (f.loop, f.message) == ("2000C", "HL04 of HL 3 is 1 (a child HL follows) but no HL"
+                                   " names it as its parent: HL04 must be 0")
+    # a truncated transaction set is not judged: its children may have been cut off
+    cut = one[:one.index("SE*")]
+    assert [f.rule for f in lint(cut).findings if f.rule == "S004"] == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..dates import parse_period
 from .common import Pos, money_cents, quantity
+from .hl import ChildCodes
 from .tars import TarRequest, TarResponse, TarService
 from ..x12.values import to_int as _int
 
@@ -55,6 +56,7 @@ class Tar278Builder:
         self.level = None
         self.hl_levels: dict[str, str] = {}
         self.hl_expected = 1
+        self.child_codes = ChildCodes(report, nested=("2000F",))
         self.subscriber = None
         self.dependent = None
         self.event = None
@@ -74,6 +76,8 @@ class Tar278Builder:
     def finish(self, seg, complete):
         self._close_level()
         self._close_event()
+        if complete:
+            self.child_codes.finish()
 
     # -- header ----------------------------------------------------------------
     def _bht(self, seg):
@@ -127,6 +131,7 @@ class Tar278Builder:
             self.report("S001", f"HL01 is {hl_id!r}; expected {self.hl_expected} (HL ids run 1, 2,"
                         " 3... in order)", seg, loop=loop)
         self.hl_expected = (_int(hl_id) or self.hl_expected) + 1
+        sound = False
         if loop is None:
             self.report("S003", f"HL03 level code {level!r} is not a 278 level (20, 21, 22, 23, EV,"
                         " SS)", seg, loop=None)
@@ -136,7 +141,10 @@ class Tar278Builder:
             wants = " or ".join(p or "none" for p in HL_PARENT[level])
             self.report("S003", f"HL level {level} ({loop}) needs a parent of level {wants}", seg,
                         loop=loop)
+        else:
+            sound = True
         self.hl_levels[hl_id] = level
+        self.child_codes.hl(seg, hl_id, parent, loop, sound)
         if level in ("20", "21", "22", "23", "EV"):
             self._close_event()
         if level == "22":

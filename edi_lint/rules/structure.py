@@ -114,6 +114,15 @@ _TABLE = [
      "837P: 22 under 20, 23 under 22. 278: 21 under 20, 22 under 21, 23 under 22, EV under 22/23, SS under EV.",
      "A subscriber under a subscriber, or a service level without its patient event, is rejected.",
      "HL*1**20*1~HL*2*1*23*0~", "HL*1**20*1~HL*2*1*22*1~HL*3*2*23*0~"),
+    ("S004", "hl-child-code", "error", "HL04 says the opposite of the HL tree.",
+     "HL04 (hierarchical child code) must be 1 when a later HL names this HL as its parent"
+     " (HL02) and 0 when none does, in 837P and 278 alike. The finding stands at the HL whose"
+     " HL04 is wrong. A truncated transaction set is not judged, nor, once an HL02 names an"
+     " unknown or wrong-level parent (S002, S003), an HL04 1 without a child. A 278 2000F"
+     " keeps HL04 0 over a nested 2000F, as the X217 TR3's own transport example does.",
+     "Receivers read the hierarchy by HL04 and reject a contradiction (999 IK403 7): a"
+     " subscriber marked 0 above a patient loop loses its patient's claims.",
+     "HL*2*1*22*0~...HL*3*2*23*0~", "HL*2*1*22*1~...HL*3*2*23*0~"),
     ("S010", "lx-sequence", "error", "LX01 does not run 1, 2, 3... within a claim.",
      "Service lines restart at 1 for every claim and increase by one.",
      "Payers reject claims with broken line numbering; line-level remits cannot be matched.",
