@@ -16,8 +16,8 @@ from edi_lint.rules import all_rules, get
 from edi_lint.testing import x12build as xb
 
 CASES = load_cases("tar_structure.toml")
-STRUCTURE_278 = ("S201", "S202", "S203", "S204", "S210", "S211", "S212", "S213", "S214",
-                 "S215", "S216")
+STRUCTURE_278 = ("S201", "S202", "S203", "S204", "S205", "S206", "S210", "S211", "S212",
+                 "S213", "S214", "S215", "S216", "S217", "S218", "S219", "S220", "S221", "S222")
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -296,6 +296,11 @@ class EnvelopeTracker:
                         " not checked", seg)
             self.handler = None
             return
+        if kind == "278" and not st03:  # ST03 is required in 005010X217 (the 837P's: --ig)
+            self.report("S205", f"ST03 (implementation convention reference) is missing: a 278"
+                        f" needs 005010X217 (read from GS08 {_code(gs08) or '(empty)'!s})", seg,
+                        data={"ik304": "8", "ik403": "1", "element": "ST03",
+                              "element_position": 3, "data_element": "1705"})
         if note:
             self.report("X041", f"837 version {note}: read as 837P 005010X222A1", seg)
         isa = self.isa
