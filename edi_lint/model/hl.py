@@ -33,9 +33,11 @@ class ChildCodes:
         path = self.path
         if not sound:
             self.broken = True
+        depth = len(path) - 1
         if parent:
-            depth = next((i for i in range(len(path) - 1, -1, -1) if path[i][1] == parent), None)
-            if depth is None:  # an unknown or closed parent: S002's; a 1 without a child
+            while depth >= 0 and path[depth][1] != parent:
+                depth -= 1
+            if depth < 0:  # an unknown or closed parent: S002's; a 1 without a child
                 self.broken = True  # may be the parent this HL meant, so no longer judged
                 path.append([seg, hl_id, loop, False])
                 return
