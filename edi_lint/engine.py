@@ -133,13 +133,13 @@ class Context:
         return f"member {member}" if self.options.show_phi and member else "this member"
 
     def at(self, rule, pos: Pos, message, *, path=None, tip=None, severity=None, claim_id=None,
-           service_line=None, trace=None) -> Finding:
-        """A finding of ``rule`` at a segment position."""
+           service_line=None, trace=None, data=None) -> Finding:
+        """A finding of ``rule`` at a segment position (``data``: its acknowledgment codes)."""
         return Finding(rule=rule.code, message=message, path=path or self.path, line=pos.line,
                        col=pos.col, segment_index=pos.index, segment_id=pos.segment_id,
                        offset=pos.offset, tip=tip or rule.tip, severity=severity or rule.severity,
                        loop=pos.loop, claim_id=claim_id, service_line=service_line, trace=trace,
-                       content=pos.text)
+                       content=pos.text, data=data)
 
     def line_finding(self, rule, line, message, *, tip=None, severity=None, at_dtp=False):
         """A finding on a service line: its SV1 (or its DTP*472 with at_dtp)."""
@@ -157,11 +157,12 @@ class Context:
         return self.at(rule, pos, message, path=loc.path, tip=tip, severity=severity,
                        claim_id=loc.claim_id, service_line=loc.service_line)
 
-    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None):
+    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None,
+                    data=None):
         """A finding on a TAR (its UM, else HL) or on one of its service lines (SV1)."""
         pos = service.where if service is not None else tar.where
         return self.at(rule, pos, message, path=tar.tx.path, tip=tip, severity=severity,
-                       trace=tar.trace)
+                       trace=tar.trace, data=data)
 
 
 # -- inputs -------------------------------------------------------------------

@@ -11,6 +11,7 @@ event, because UM02 ``E`` on an ECM TAR is ECMTAR-01's finding, not this one's.
 """
 from __future__ import annotations
 
+from ..model.build278 import element_data
 from ..model.tars import TarRequest, is_ecm_tar
 from .base import Rule
 from .registry import register
@@ -160,11 +161,16 @@ class Um02Code(Rule):
         if tar.um_pos is not None and um02 not in UM02_CODES:
             ecm_e = um02 == "E" and isinstance(tar, TarRequest) and is_ecm_tar(tar, ctx.profile)
             if not ecm_e:
-                yield ctx.tar_finding(self, tar, _message(um02, "2000E"))
+                yield ctx.tar_finding(self, tar, _message(um02, "2000E"), data=_um02_data(um02))
         for s in tar.services:
             if s.um_pos is not None and s.um02 and s.um02 not in UM02_CODES:
                 yield ctx.at(self, s.um_pos, _message(s.um02, "2000F"), path=tar.tx.path,
-                             trace=tar.trace)
+                             trace=tar.trace, data=_um02_data(s.um02))
+
+
+def _um02_data(um02) -> dict:
+    """999 codes of a bad UM02: missing (IK403 1) or not a valid code (7)."""
+    return element_data("UM02", "7" if um02 else "1", number="1322")
 
 
 def _message(um02, loop):
