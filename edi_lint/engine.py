@@ -141,13 +141,13 @@ class Context:
         return f"member {member}" if self.options.show_phi and member else "this member"
 
     def at(self, rule, pos: Pos, message, *, path=None, tip=None, severity=None, claim_id=None,
-           service_line=None, trace=None) -> Finding:
-        """A finding of ``rule`` at a segment position."""
+           service_line=None, trace=None, data=None) -> Finding:
+        """A finding of ``rule`` at a segment position (``data``: its acknowledgment codes)."""
         return Finding(rule=rule.code, message=message, path=path or self.path, line=pos.line,
                        col=pos.col, segment_index=pos.index, segment_id=pos.segment_id,
                        offset=pos.offset, tip=tip or rule.tip, severity=severity or rule.severity,
                        loop=pos.loop, claim_id=claim_id, service_line=service_line, trace=trace,
-                       content=pos.text)
+                       content=pos.text, data=data)
 
     def line_finding(self, rule, line, message, *, tip=None, severity=None, at_dtp=False):
         """A finding on a service line: its SV1 (or its DTP*472 with at_dtp)."""
@@ -165,11 +165,12 @@ class Context:
         return self.at(rule, pos, message, path=loc.path, tip=tip, severity=severity,
                        claim_id=loc.claim_id, service_line=loc.service_line)
 
-    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None):
+    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None,
+                    data=None):
         """A finding on a TAR (its UM, else HL) or on one of its service lines (SV1)."""
         pos = service.where if service is not None else tar.where
         return self.at(rule, pos, message, path=tar.tx.path, tip=tip, severity=severity,
-                       trace=tar.trace)
+                       trace=tar.trace, data=data)
 
 
 # -- inputs -------------------------------------------------------------------
@@ -266,7 +267,7 @@ AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in 
 
 def segment_finding(code, message, path, seg, **fields) -> Finding:
     """A finding of rule ``code`` at segment ``seg`` of ``path`` (reader and envelope
-    problems; ``fields``: loop, tip, claim_id)."""
+    problems; ``fields``: loop, tip, claim_id, data)."""
     return Finding(rule=code, message=message, path=path, line=seg.line, col=seg.col,
                    segment_index=seg.index, segment_id=shown_id(seg.tag), offset=seg.offset,
                    content=seg.text, **fields)
@@ -402,9 +403,10 @@ class Linter:
         reader = SegmentReader(stream, path, resume=part.resume if part is not None else None)
         claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
 
-        def report(code, message, seg, loop=None, claim=None, tip=None):
+        def report(code, message, seg, loop=None, claim=None, tip=None, data=None):
             findings.append(segment_finding(code, message, path, seg, loop=loop, tip=tip,
-                                            claim_id=claim.clm01 if claim is not None else None))
+                                            claim_id=claim.clm01 if claim is not None else None,
+                                            data=data))
 
         claim_checks = tuple(rule.check_claim for rule in claim_rules)
         # a void claim's lines get no billing findings: only rules without tips see it
@@ -446,8 +448,10 @@ class Linter:
             return Tar278Builder(tx, on_tar, report)
 
         tracker = EnvelopeTracker(report, open_transaction)
-        if part is not None and part.envelope is not None:
-            tracker.resume(*part.envelope)
+        if part is not None:
+            tracker.in_part = True
+            if part.envelope is not None:
+                tracker.resume(*part.envelope)
 
         def segment_hook(tag, rules):
             """(guard, check) for the tracker: one predicate for all the rules of ``tag``
@@ -482,7 +486,7 @@ class Linter:
             tracker.run(reader if ig is None else ig.watch(reader), after)
             if part is not None:  # where this part ended, for the next one and the merge
                 part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
-                                tracker.counts(), tracker.deferred)
+                                tracker.counts(), tracker.handover())
             if part is None or part.last:
                 tracker.finish()
             if ig is not None:

@@ -233,18 +233,30 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
 def _count_checks(path, parts) -> list:
     """X021 and X023 for the IEA and GE whose ISA or GS began in an earlier part: a part
     counts groups and sets from its own start (``EnvelopeTracker.deferred``), so each
-    count is the part's plus what the parts before it counted in the same ISA or GS."""
+    count is the part's plus what the parts before it counted in the same ISA or GS. And
+    X026-X028 for a control number whose first use lay in an earlier part (the parts hand
+    over the control numbers of the scopes they share, in file order)."""
     from .engine import segment_finding
-    from .x12.envelope import EnvelopeTracker
+    from .x12.envelope import EnvelopeTracker, ack
     found = []
     sets = groups = 0  # in the open GS and ISA when the part begins
+    first = {}  # (code, scope, control number) -> its first use (X026-X028)
     for part in parts:
         _state, _index, _delims, counts, deferred = part.reached
         for code, seg, count in deferred:
+            if code in ("X026", "X027", "X028"):  # count: the scope's segment index
+                key = (code, count, EnvelopeTracker.control_value(code, seg))
+                if key in first:
+                    found.append(segment_finding(
+                        code, EnvelopeTracker.duplicate_problem(code, seg, first[key]), path,
+                        seg, data=ack(code)))
+                else:
+                    first[key] = seg
+                continue
             count += sets if code == "X023" else groups
             message = EnvelopeTracker.count_problem(code, seg, count)
             if message:
-                found.append(segment_finding(code, message, path, seg))
+                found.append(segment_finding(code, message, path, seg, data=ack(code)))
         part_sets, sets_known, part_groups, groups_known = counts
         sets = part_sets if sets_known else sets + part_sets
         groups = part_groups if groups_known else groups + part_groups

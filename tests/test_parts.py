@@ -58,6 +58,12 @@ def _layouts(text):
         "twice": _join(segs + segs),
         # X111 reports 20 segments a file: parts must share that count
         "non_ascii_names": _join([s.replace("*SAMPLE", "*S\xdcMPLE") for s in segs] * 2),
+        # X026-X028: every ISA13, GS06 and ST02 the same, repeated across parts
+        "same_control_numbers": _join([re.sub(r"^(ST\*\d+)\*[^*~]*", r"\1*0001",
+                                      re.sub(r"^(GS(?:\*[^*]*){5})\*[^*]*", r"\1*7",
+                                             re.sub(r"^SE\*(\d+)\*.*", r"SE*\1*0001",
+                                                    re.sub(r"^GE\*(\d+)\*.*", r"GE*\1*7", s))))
+                                       for s in segs] * 2),
         "stray_after_se": _join([s + "~\nNTE*STRAY" if s.startswith("SE*") else s
                                  for s in segs]),
         "no_final_terminator": _join(segs)[:-2],
@@ -85,7 +91,7 @@ def _write(tmp_path, base, name):
 
 def _as_tuples(result):
     return [(f.rule, f.message, f.path, f.line, f.col, f.segment_index, f.segment_id, f.offset,
-             f.tip, f.severity, f.loop, f.claim_id, f.service_line, f.trace, f.content)
+             f.tip, f.severity, f.loop, f.claim_id, f.service_line, f.trace, f.content, f.data)
             for f in result.findings]
 
 
