@@ -34,6 +34,9 @@ class Options:
     """Everything that shapes one run (the CLI, config files and the API fill it)."""
 
     fail_on: str = "error"
+    # what reports show: findings below it are left out of every format, still counted in
+    # the summary and still failing the run per ``fail_on`` (``Result.shown``)
+    min_severity: str = "info"
     show_phi: bool = False
     profile: str | None = None
     ledger: str | None = None
@@ -48,8 +51,10 @@ class Options:
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
-        if self.fail_on not in SEVERITY_RANK:
-            raise UsageError(f"fail_on {self.fail_on!r} is not one of {', '.join(SEVERITIES)}")
+        for name in ("fail_on", "min_severity"):
+            if getattr(self, name) not in SEVERITY_RANK:
+                raise UsageError(f"{name} {getattr(self, name)!r} is not one of"
+                                 f" {', '.join(SEVERITIES)}")
         for name in ("select", "ignore"):
             value = getattr(self, name)
             if isinstance(value, str):  # one prefix, not its characters
@@ -80,16 +85,32 @@ class FileSummary:
 
 @dataclass
 class Result:
-    """The outcome of a run: files read, findings (sorted), and totals."""
+    """The outcome of a run: files read, findings (sorted), and totals.
+
+    ``counted``: the findings of the summary and of ``failed`` when ``findings`` are
+    fewer (``shown``: a report's findings at or above ``options.min_severity``);
+    None when they are the same.
+    """
 
     files: list[FileSummary]
     findings: list[Finding]
     options: Options
+    counted: list[Finding] | None = field(default=None, repr=False)
+
+    def shown(self) -> Result:
+        """What reports show: the findings at or above ``options.min_severity``; the
+        summary and ``failed`` still count every finding."""
+        floor = SEVERITY_RANK[getattr(self.options, "min_severity", "info")]
+        if floor <= SEVERITY_RANK["info"]:
+            return self
+        kept = [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+        return Result(self.files, kept, self.options,
+                      self.findings if self.counted is None else self.counted)
 
     @property
     def summary(self) -> dict:
         counts = {"error": 0, "warning": 0, "info": 0}
-        for f in self.findings:
+        for f in (self.findings if self.counted is None else self.counted):
             counts[f.severity] += 1
         return {"files": len(self.files),
                 "claims": sum(f.claims for f in self.files),
@@ -100,7 +121,8 @@ class Result:
     @property
     def failed(self) -> bool:
         floor = SEVERITY_RANK[self.options.fail_on]
-        return any(SEVERITY_RANK[f.severity] >= floor for f in self.findings)
+        found = self.findings if self.counted is None else self.counted
+        return any(SEVERITY_RANK[f.severity] >= floor for f in found)
 
     def as_dict(self) -> dict:
         """The JSON contract (exact keys)."""

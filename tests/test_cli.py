@@ -108,8 +108,46 @@ def test_text_format_is_sorted_and_summarised():
     assert positions == sorted(positions)
     assert body[0].startswith("fixtures/837/ecm_mistakes.x12:") is False  # absolute path as given
     first = body[0].split(": ", 1)[1]
-    assert first.startswith("B101 [ECM-01] G9012-U2 on 2025-06-20 is the 2nd ECM monthly")
+    assert first.startswith("error B101 [ECM-01] G9012-U2 on 2025-06-20 is the 2nd ECM monthly")
     assert summary == "10 errors, 2 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses)"
+
+
+def test_each_text_line_names_its_severity():
+    lines = run("check", CLEAN).stdout.decode().splitlines()
+    assert lines == [
+        f"{CLEAN}:32:1: info B106 [ECM-06] G9007 (ECM multidisciplinary team conference) is not"
+        " reimbursable: it is billed for information and pays nothing",
+        "0 errors, 0 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses)"]
+
+
+def test_min_severity_hides_findings_but_not_their_count_or_the_exit_code():
+    proc = run("check", "--min-severity", "warning", MISTAKES)
+    assert proc.returncode == 1
+    *body, summary = proc.stdout.decode().splitlines()
+    assert [line.split(": ", 1)[1].split()[:2] for line in body if ":156:" in line] == [
+        ["error", "B106"], ["warning", "B305"]]  # the info B106 at line 156 is not shown
+    assert {line.split(": ", 1)[1].split()[0] for line in body} == {"error", "warning"}
+    assert len(body) == 12
+    assert summary == ("10 errors, 2 warnings, 1 info in 1 file (13 claims, 0 TAR requests,"
+                       " 0 TAR responses); 1 below warning not shown (--min-severity)")
+    # an info finding still fails the run at --fail-on info, shown or not
+    quiet = run("check", "--min-severity", "error", "--fail-on", "info", CLEAN)
+    assert quiet.returncode == 1
+    assert quiet.stdout.decode().splitlines() == [
+        "0 errors, 0 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses);"
+        " 1 below error not shown (--min-severity)"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_min_severity_filters_json_and_sarif_too(fmt):
+    data = json.loads(run("check", "--format", fmt, "--min-severity", "error", MISTAKES).stdout)
+    if fmt == "json":
+        assert {f["severity"] for f in data["findings"]} == {"error"}
+        assert len(data["findings"]) == 10
+        assert data["summary"]["warning"] == 2 and data["summary"]["info"] == 1
+    else:
+        results = data["runs"][0]["results"]
+        assert {r["level"] for r in results} == {"error"} and len(results) == 10
 
 
 def test_json_contract_keys_are_exact():
