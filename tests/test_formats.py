@@ -81,7 +81,7 @@ def test_sarif_results_levels_locations_and_tip(batch):
     assert big["level"] == "warning"
     assert big["message"]["text"] == "claim C1 totals $1,200.00, over $1,000.00"
     loc = big["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "claims/june.x12"
+    assert loc["artifactLocation"] == {"uri": "claims/june.x12", "uriBaseId": "%SRCROOT%"}
     assert loc["region"] == {"startLine": 20, "startColumn": 1}
     assert big["properties"]["tip"] == "ZX-01"
     assert big["properties"]["claimId"] == "C1"
@@ -96,14 +96,24 @@ def test_sarif_results_levels_locations_and_tip(batch):
     assert tar["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
 
 
-def test_sarif_uri_is_relative_to_the_working_directory(batch, monkeypatch):
-    """Absolute paths and paths with './' become URIs relative to the cwd."""
+def test_sarif_uri_inside_the_working_directory_is_relative_outside_a_file_uri(batch, monkeypatch):
+    """Under the cwd: relative to %SRCROOT% (the cwd, in originalUriBaseIds); elsewhere, given
+    absolute or with '..': an absolute file:// URI, never '../../..'."""
+    jsonschema = pytest.importorskip("jsonschema")
     absolute = str(batch / "claims" / "june.x12")
     monkeypatch.chdir(batch / "claims")
-    doc = json.loads(check("--format", "sarif", absolute, "../tars/./request.278").stdout)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in doc["runs"][0]["results"]}
-    assert uris == {"june.x12", "../tars/request.278"}
+    doc = json.loads(check("--format", "sarif", absolute, "./broken.837", "../tars/./request.278",
+                           str(batch / "tars" / "request.278")).stdout)
+    run_ = doc["runs"][0]
+    locations = {json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"],
+                            sort_keys=True) for r in run_["results"]}
+    assert {json.loads(loc)["uri"]: json.loads(loc).get("uriBaseId") for loc in locations} == {
+        "june.x12": "%SRCROOT%", "broken.837": "%SRCROOT%",
+        (batch / "tars" / "request.278").as_uri(): None}
+    assert (batch / "tars" / "request.278").as_uri().startswith("file:///")
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": (batch / "claims").as_uri() + "/"}}
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema).validate(doc)
 
 
 def test_sarif_fingerprints_survive_edits_elsewhere(batch):
