@@ -20,6 +20,7 @@ from .model.common import Pos, Transaction
 from .rules.registry import all_rules
 from .selection import Selection
 from .x12.envelope import EnvelopeTracker
+from .x12 import stdin as stdin_copy
 from .x12.reader import SegmentReader
 
 DEFAULT_EXTENSIONS = (".x12", ".edi", ".837", ".278", ".txt")
@@ -307,6 +308,8 @@ class Linter:
                         return self.finish()
             for file_no, path in enumerate(files):
                 stream = open_input(path)
+                if path == "-":  # read in chunks, copied to a temporary file (x12.stdin)
+                    stream = stdin_copy.open_copy(stream)
                 try:
                     self.lint_stream(stream if progress is None or path == "-"
                                      else progress_bar.CountingStream(stream, progress),
@@ -314,7 +317,7 @@ class Linter:
                 except OSError as exc:
                     raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
                 finally:
-                    if stream is not sys.stdin.buffer:
+                    if path != "-":
                         stream.close()
                 if progress is not None:
                     progress.file_done()
@@ -322,6 +325,7 @@ class Linter:
                 progress.files_read()
             return self.finish()
         finally:
+            stdin_copy.close_copy()  # the findings hold their segment texts by now
             if progress is not None:
                 progress.close()
             if self.ctx.ledger is not None:  # its history is loaded: release the connection

@@ -57,12 +57,40 @@ def test_missing_path_message_names_it():
     assert proc.stderr.decode().strip() == "edi-lint: no/such/file.x12: no such file or directory"
 
 
-def test_stdin_is_read_as_path_dash():
-    proc = run("check", "--format", "json", "-", stdin=MISTAKES.read_bytes())
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_stdin_is_read_as_path_dash(jobs):
+    proc = run("check", "-j", jobs, "--format", "json", "-", stdin=MISTAKES.read_bytes())
     data = json.loads(proc.stdout)
     assert data["files"] == [{"path": "-", "transactions": 1, "claims": 13, "tar_requests": 0,
                               "tar_responses": 0}]
     assert {f["path"] for f in data["findings"]} == {"-"}
+
+
+def test_stdin_is_streamed_with_compact_facts_and_the_same_findings(monkeypatch):
+    """stdin is read in chunks and copied to a temporary file: its batch facts are the
+    packed ints of a file's, and findings read their segment text back from the copy."""
+    import io
+    import types
+
+    from edi_lint.engine import Linter, Options
+    from edi_lint.x12 import stdin as stdin_copy
+
+    def findings(linter, paths):
+        result = linter.run(paths)
+        return [(f.rule, f.tip, f.severity, f.line, f.col, f.content, f.message)
+                for f in result.findings]
+
+    from_file = findings(Linter(Options()), [str(MISTAKES)])
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(
+        buffer=io.BufferedReader(io.BytesIO(MISTAKES.read_bytes()), buffer_size=64)))
+    linter = Linter(Options())
+    from_stdin = findings(linter, ["-"])
+    assert from_stdin == from_file
+    b101 = next(f for f in from_stdin if f[0] == "B101")  # a batch rule: text read back
+    assert b101[3:6] == (29, 1, "SV1*HC:G9012:U2*400.00*UN*1***1")
+    assert linter.ctx.batch.lines and all(type(fact.where) is int
+                                          for fact in linter.ctx.batch.lines)
+    assert not stdin_copy.copying()  # the copy is gone with the run
 
 
 def test_directory_walk_takes_x12_extensions_only(tmp_path):
