@@ -78,6 +78,9 @@ class FileSummary:
     claims: int = 0
     tar_requests: int = 0
     tar_responses: int = 0
+    # (ST segment index, ST02) of each 837P and 278 transaction set, in file order: the
+    # HTML report tells apart claims of one CLM01 in different sets (not in the JSON)
+    sets: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -383,6 +386,7 @@ class Linter:
 
         def open_transaction(kind, version, st, gs):
             summary.transactions += 1
+            summary.sets.append((st.index, st.get(2)))
             delims = reader.delimiters
             tx = Transaction(path, file_no, kind, version, st.get(2), Pos.of(st, "header"),
                              delims.component, delims.repetition)
