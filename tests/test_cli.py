@@ -136,7 +136,8 @@ def test_text_format_is_sorted_and_summarised():
     assert positions == sorted(positions)
     assert body[0].startswith("fixtures/837/ecm_mistakes.x12:") is False  # absolute path as given
     first = body[0].split(": ", 1)[1]
-    assert first.startswith("error B101 [ECM-01] G9012-U2 on 2025-06-20 is, by date of service, the 2nd ECM monthly")
+    assert first.startswith("error B101 [ECM-01] G9012-U2 on 2025-06-20 is, by date of service,"
+                            " the 2nd ECM monthly")
     assert summary == "10 errors, 2 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses)"
 
 

@@ -133,7 +133,8 @@ def test_per_file_ignores_table_in_pyproject(project):
 
 
 def test_min_severity_from_config_and_the_command_line_wins(project):
-    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX001, ZX002\nmin-severity = warning\n")
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX001, ZX002\n"
+                                       "min-severity = warning\n")
     shown = run("check", "claims/june.x12")
     assert shown.stdout.splitlines()[0] == (
         "claims/june.x12:20:1: warning ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00")

@@ -39,7 +39,8 @@ def artifact_location(path: str) -> dict:
         rel = os.pardir
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
         return {"uri": Path(absolute).as_uri()}
-    return {"uri": quote(rel.replace(os.sep, "/"), safe="/-._~", errors="surrogateescape"), "uriBaseId": SRCROOT}
+    uri = quote(rel.replace(os.sep, "/"), safe="/-._~", errors="surrogateescape")
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _rule_descriptor(rule) -> dict:
