@@ -111,7 +111,7 @@ def test_sarif_uri_inside_the_working_directory_is_relative_outside_a_file_uri(b
         "june.x12": "%SRCROOT%", "broken.837": "%SRCROOT%",
         (batch / "tars" / "request.278").as_uri(): None}
     assert (batch / "tars" / "request.278").as_uri().startswith("file:///")
-    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": (batch / "claims").as_uri() + "/"}}
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}}
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator(schema).validate(doc)
 
@@ -276,6 +276,14 @@ def test_html_one_clm01_in_two_transaction_sets_gets_two_headings(batch):
     cell = rows[0][0][4]
     assert cell.find("code").text.startswith("CLM*C1*1200")
     assert "white-space: pre" in doc.find(".//style").text
+    # two interchanges, each with its ST 0001: the sets are told apart by their number
+    again = xb.interchange([[xb.transaction_837([claim], st_control="0001")]], control="000000002")
+    (batch / "claims" / "twice.x12").write_text(text + again, newline="")
+    doc = _page(run("check", "--select", "ZX001", "--format", "html",
+                    "claims/twice.x12").stdout)
+    assert [h.text for h in doc.find(".//section").findall("h3")] == [
+        "Claim C1 (transaction set 1 of the file)", "Claim C7",
+        "Claim C1 (transaction set 0002)", "Claim C1 (transaction set 3 of the file)"]
 
 
 def test_html_shows_provider_names_and_masks_members(batch):

@@ -110,11 +110,17 @@ def _group_of(f, sets) -> tuple:
 
 
 def _headings(groups, sets) -> dict:
-    """Each group's heading, naming the transaction set (ST02) when a CLM01 heads claims
-    of several sets."""
+    """Each group's heading, naming the transaction set when a CLM01 heads claims of
+    several sets: by ST02, or by its number in the file when ST02 repeats (interchanges)."""
     names = Counter(key[2] for key in groups)
-    return {key: (f"{key[2]} (transaction set {sets[key[1]][1] or key[1] + 1})"
-                  if key[0] and names[key[2]] > 1 and key[1] >= 0 else key[2])
+    controls = Counter(st02 for _index, st02 in sets)
+
+    def where(n):
+        st02 = sets[n][1]
+        return (f"transaction set {st02}" if st02 and controls[st02] == 1
+                else f"transaction set {n + 1} of the file")
+    return {key: (f"{key[2]} ({where(key[1])})" if key[0] and names[key[2]] > 1 and key[1] >= 0
+                  else key[2])
             for key in groups}
 
 
