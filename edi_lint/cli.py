@@ -102,6 +102,9 @@ def _split(values):
               help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default error).")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity the report shows (default info); the summary and the"
+                   " exit code still count every finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--ledger", type=str, default=None,
               help="History ledger (SQLite path or postgresql:// URL).")
@@ -125,15 +128,15 @@ def _split(values):
 @click.option("--sniff-txt", is_flag=True,
               help="Skip a named .txt file that does not start with an ISA, as the directory"
                    " walk does (the pre-commit hook passes this).")
-def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
-          show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt):
+def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, profile, select,
+          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
     from .engine import lint
     settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
-                     format=fmt, jobs=jobs)
+                     min_severity=min_severity, format=fmt, jobs=jobs)
     fmt = settings.pop("format")
     options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
                       sniff_txt=sniff_txt, **settings)

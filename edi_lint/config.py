@@ -18,6 +18,7 @@ a comment; TOML takes strings, arrays and tables)::
     ledger = history.sqlite
     roster = roster.csv
     fail-on = warning
+    min-severity = warning            # what reports show (counts and exit code: everything)
     format = sarif
     jobs = 2
 
@@ -39,7 +40,7 @@ TOML_TABLE = ("tool", "edi-lint")
 CANDIDATES = ("setup.cfg", "tox.ini", "pyproject.toml")
 FORMATS = ("text", "json", "sarif", "junit", "github", "html")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger", "roster",
-        "fail-on", "format", "jobs")
+        "fail-on", "min-severity", "format", "jobs")
 PATH_KEYS = ("profile", "ledger", "roster")
 # ``jobs = 2  # or auto``: after a space, '#' or ';' starts a comment (flake8 rejects these;
 # the README's Decisions say why edi-lint takes them). A full line may be a comment too.
@@ -63,6 +64,7 @@ class Config:
     ledger: str | None = None
     roster: str | None = None
     fail_on: str | None = None
+    min_severity: str | None = None
     format: str | None = None
     jobs: int | str | None = None  # a number, or "auto"
 
@@ -182,11 +184,11 @@ def _parse(raw: dict, path: str) -> Config:
         elif key in PATH_KEYS:
             text = _scalar(value, key, fail)
             setattr(cfg, key, _relative_to(base, text, key) if text else None)
-        elif key == "fail-on":
+        elif key in ("fail-on", "min-severity"):
             text = _scalar(value, key, fail)
             if text not in SEVERITIES:
                 fail(key, f"{text!r} is not one of {', '.join(SEVERITIES)}")
-            cfg.fail_on = text
+            setattr(cfg, key.replace("-", "_"), text)
         elif key == "format":
             text = _scalar(value, key, fail)
             if text not in FORMATS:
@@ -335,6 +337,7 @@ def merge(cfg: Config, **cli) -> dict:
         "ledger": cfg.ledger,
         "roster": cfg.roster,
         "fail_on": cfg.fail_on or "error",
+        "min_severity": cfg.min_severity or "info",
         "format": cfg.format or "text",
         "jobs": cfg.jobs or "auto",  # the command line's default (the API's is 1)
     }

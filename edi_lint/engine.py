@@ -21,6 +21,7 @@ from .model.common import Pos, Transaction
 from .rules.registry import all_rules
 from .selection import Selection, UnknownEntry
 from .x12.envelope import EnvelopeTracker
+from .x12 import stdin as stdin_copy
 from .x12.reader import SegmentReader
 
 # The one list of what a directory walk takes, in any case (``NOAUTH.X12``); the
@@ -41,6 +42,9 @@ class Options:
     """Everything that shapes one run (the CLI, config files and the API fill it)."""
 
     fail_on: str = "error"
+    # what reports show: findings below it are left out of every format, still counted in
+    # the summary and still failing the run per ``fail_on`` (``Result.shown``)
+    min_severity: str = "info"
     show_phi: bool = False
     profile: str | None = None
     ledger: str | None = None
@@ -56,8 +60,10 @@ class Options:
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
-        if self.fail_on not in SEVERITY_RANK:
-            raise UsageError(f"fail_on {self.fail_on!r} is not one of {', '.join(SEVERITIES)}")
+        for name in ("fail_on", "min_severity"):
+            if getattr(self, name) not in SEVERITY_RANK:
+                raise UsageError(f"{name} {getattr(self, name)!r} is not one of"
+                                 f" {', '.join(SEVERITIES)}")
         for name in ("select", "ignore"):
             value = getattr(self, name)
             if isinstance(value, str):  # one prefix, not its characters
@@ -80,6 +86,9 @@ class FileSummary:
     claims: int = 0
     tar_requests: int = 0
     tar_responses: int = 0
+    # (ST segment index, ST02) of each 837P and 278 transaction set, in file order: the
+    # HTML report tells apart claims of one CLM01 in different sets (not in the JSON)
+    sets: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -88,16 +97,32 @@ class FileSummary:
 
 @dataclass
 class Result:
-    """The outcome of a run: files read, findings (sorted), and totals."""
+    """The outcome of a run: files read, findings (sorted), and totals.
+
+    ``counted``: the findings of the summary and of ``failed`` when ``findings`` are
+    fewer (``shown``: a report's findings at or above ``options.min_severity``);
+    None when they are the same.
+    """
 
     files: list[FileSummary]
     findings: list[Finding]
     options: Options
+    counted: list[Finding] | None = field(default=None, repr=False)
+
+    def shown(self) -> Result:
+        """What reports show: the findings at or above ``options.min_severity``; the
+        summary and ``failed`` still count every finding."""
+        floor = SEVERITY_RANK[getattr(self.options, "min_severity", "info")]
+        if floor <= SEVERITY_RANK["info"]:
+            return self
+        kept = [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+        return Result(self.files, kept, self.options,
+                      self.findings if self.counted is None else self.counted)
 
     @property
     def summary(self) -> dict:
         counts = {"error": 0, "warning": 0, "info": 0}
-        for f in self.findings:
+        for f in (self.findings if self.counted is None else self.counted):
             counts[f.severity] += 1
         return {"files": len(self.files),
                 "claims": sum(f.claims for f in self.files),
@@ -108,7 +133,8 @@ class Result:
     @property
     def failed(self) -> bool:
         floor = SEVERITY_RANK[self.options.fail_on]
-        return any(SEVERITY_RANK[f.severity] >= floor for f in self.findings)
+        found = self.findings if self.counted is None else self.counted
+        return any(SEVERITY_RANK[f.severity] >= floor for f in found)
 
     def as_dict(self) -> dict:
         """The JSON contract (exact keys)."""
@@ -367,6 +393,8 @@ class Linter:
                         return self.finish()
             for file_no, path in enumerate(files):
                 stream = open_input(path)
+                if path == "-":  # read in chunks, copied to a temporary file (x12.stdin)
+                    stream = stdin_copy.open_copy(stream)
                 try:
                     self.lint_stream(stream if progress is None or path == "-"
                                      else progress_bar.CountingStream(stream, progress),
@@ -374,7 +402,7 @@ class Linter:
                 except OSError as exc:
                     raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
                 finally:
-                    if stream is not sys.stdin.buffer:
+                    if path != "-":
                         stream.close()
                 if progress is not None:
                     progress.file_done()
@@ -382,6 +410,7 @@ class Linter:
                 progress.files_read()
             return self.finish()
         finally:
+            stdin_copy.close_copy()  # the findings hold their segment texts by now
             if progress is not None:
                 progress.close()
             if self.ctx.ledger is not None:  # its history is loaded: release the connection
@@ -440,6 +469,7 @@ class Linter:
 
         def open_transaction(kind, version, st, gs):
             summary.transactions += 1
+            summary.sets.append((st.index, st.get(2)))
             delims = reader.delimiters
             tx = Transaction(path, file_no, kind, version, st.get(2), Pos.of(st, "header"),
                              delims.component, delims.repetition)

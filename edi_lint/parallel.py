@@ -213,6 +213,7 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
         facts.extend(part_facts)
         for name in ("transactions", "claims", "tar_requests", "tar_responses"):
             setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
+        summary.sets.extend(part_summary.sets)
         for finding in part_findings:
             # ISA12 (X107) is checked at an interchange's first checked ST, once: a part
             # that began inside the interchange checked it again

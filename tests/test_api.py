@@ -118,6 +118,7 @@ def test_a_plugin_code_is_unknown_without_its_plugin(tmp_path):
 @pytest.mark.parametrize("options, message", [
     ({"fail_on": "fatal"}, "fail_on 'fatal' is not one of error, warning, info"),
     ({"fail_on": None}, "fail_on None is not one of error, warning, info"),
+    ({"min_severity": "notice"}, "min_severity 'notice' is not one of error, warning, info"),
     ({"severity": {"GEN-05": "fatal"}}, "severity GEN-05='fatal' is not one of"),
     ({"select": [1]}, "select takes rule codes or tip ids (strings), not [1]"),
     ({"ignore": [None]}, "ignore takes rule codes or tip ids (strings), not [None]"),
@@ -128,6 +129,21 @@ def test_a_plugin_code_is_unknown_without_its_plugin(tmp_path):
 def test_bad_option_values_are_usage_errors(options, message):
     with pytest.raises(UsageError, match=re.escape(message)):
         Options(**options)
+
+
+def test_min_severity_shapes_reports_not_the_result(batch):
+    from edi_lint.report import render
+    result = edi_lint.lint(["claims"], select=["ZX001", "ZX002"], min_severity="warning")
+    assert [(f.rule, f.severity, f.line) for f in result.findings] == [
+        ("ZX001", "warning", 20), ("ZX002", "info", 23), ("ZX002", "info", 29)]
+    shown = result.shown()
+    assert [(f.rule, f.line) for f in shown.findings] == [("ZX001", 20)]
+    assert shown.summary == result.summary and shown.summary["info"] == 2
+    assert render(result, "text").splitlines()[0] == (
+        "claims/june.x12:20:1: warning ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00")
+    assert not result.failed
+    strict = edi_lint.lint(["claims"], select=["ZX002"], min_severity="error", fail_on="info")
+    assert strict.shown().findings == [] and strict.shown().failed  # hidden info still fails
 
 
 def test_one_prefix_given_as_a_string_is_one_prefix(batch):

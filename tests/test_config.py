@@ -133,6 +133,18 @@ def test_per_file_ignores_table_in_pyproject(project):
     assert {f["path"] for f in found} == {"claims/june.x12"}
 
 
+def test_min_severity_from_config_and_the_command_line_wins(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX001, ZX002\n"
+                                       "min-severity = warning\n")
+    shown = run("check", "claims/june.x12")
+    assert shown.stdout.splitlines()[0] == (
+        "claims/june.x12:20:1: warning ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00")
+    assert "info ZX002" not in shown.stdout
+    assert shown.stdout.splitlines()[-1].endswith("; 2 below warning not shown (--min-severity)")
+    everything = run("check", "--min-severity", "info", "claims/june.x12")
+    assert everything.stdout.count(": info ZX002 ") == 2
+
+
 def test_fail_on_and_format_from_config(project):
     (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX002\nfail-on = info\n"
                                        "format = github\n")
@@ -217,6 +229,8 @@ def test_command_line_ignore_replaces_config_ignore(project):
     ("tox.ini", "[edi_lint]\nshow-phi = true\n", "unknown key 'show-phi'"),
     ("pyproject.toml", '[tool.edi-lint]\nbogus = 1\n', "unknown key 'bogus'"),
     ("setup.cfg", "[edi_lint]\nfail-on = fatal\n", "fail-on: 'fatal' is not one of"),
+    ("setup.cfg", "[edi_lint]\nmin-severity = notice\n",
+     "min-severity: 'notice' is not one of"),
     ("setup.cfg", "[edi_lint]\nformat = xml\n", "format: 'xml' is not one of"),
     ("setup.cfg", "[edi_lint]\njobs = 0\n", "jobs: '0' is not 'auto' or a whole number"),
     ("setup.cfg", "[edi_lint]\nseverity = ZX-01=fatal\n", "severity: ZX-01='fatal'"),

@@ -142,7 +142,7 @@ def test_try_repo_on_a_throwaway_repository(hook_repo, tmp_path):
         pytest.fail(f"pre-commit could not install the hook:\n{out[-3000:]}")
     assert result.returncode == 1, out
     assert "edi-lint" in out and "Failed" in out
-    assert "bad.837:26:1: X025 " in out
+    assert "bad.837:26:1: error X025 " in out
     assert "ctrl.edi:1:" in out and "X025 SE01 says '98' segments" in out
     assert "notes.txt" not in out
     assert "CLAIMS.TXT:26:1: X025 " in out

@@ -2,6 +2,8 @@
 
 ``render`` returns the whole text; ``write`` puts the same text on a stream, in
 pieces where the format can (JSON: a big batch's report never exists as one string).
+Both show ``result.shown()``: the findings at or above ``options.min_severity``, with
+the summary still counting all of them.
 """
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ def _module(fmt: str):
 
 
 def render(result, fmt: str) -> str:
-    return _module(fmt).render(result)
+    return _module(fmt).render(result.shown())
 
 
 def write(result, fmt: str, stream) -> None:
     """Write what ``render`` returns to ``stream`` (a text stream)."""
     module = _module(fmt)
+    result = result.shown()
     if hasattr(module, "write"):
         module.write(result, stream)
     else:
