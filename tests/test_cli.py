@@ -141,7 +141,7 @@ def test_a_dangling_symlink_in_a_directory_is_x005_and_the_rest_is_checked(tmp_p
         " the rest of the batch was checked")
     text = run("check", "--select", "X", tmp_path)
     assert text.stdout.decode().splitlines()[0] == (
-        f"{tmp_path / 'old' / 'gone.x12'}:1:1: X005 cannot read this file: it is a symbolic"
+        f"{tmp_path / 'old' / 'gone.x12'}:1:1: error X005 cannot read this file: it is a symbolic"
         " link to a file that does not exist; the rest of the batch was checked")
     named = run("check", tmp_path / "old" / "gone.x12")
     assert named.returncode == 2 and named.stdout == b""

@@ -145,7 +145,7 @@ def test_try_repo_on_a_throwaway_repository(hook_repo, tmp_path):
     assert "bad.837:26:1: error X025 " in out
     assert "ctrl.edi:1:" in out and "X025 SE01 says '98' segments" in out
     assert "notes.txt" not in out
-    assert "CLAIMS.TXT:26:1: X025 " in out
+    assert "CLAIMS.TXT:26:1: error X025 " in out
     assert "good.x12" not in out
     for value in PHI:
         assert value not in out, value
@@ -188,5 +188,5 @@ def test_readme_pre_commit_examples_run(hook_repo, tmp_path):
                                 capture_output=True, text=True, timeout=900)
         out = result.stdout + result.stderr
         assert result.returncode == 1, out
-        assert "june.x12:23:1: B305 [GEN-05] G9008-U1 on 2025-06-03 is billed at $401.50" in out
+        assert "june.x12:23:1: warning B305 [GEN-05] G9008-U1 on 2025-06-03 is billed at $401.50" in out
         assert "0 errors, 1 warning" in out
