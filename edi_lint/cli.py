@@ -120,7 +120,7 @@ def _split(values):
               help="Record the current findings in this baseline file.")
 @click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N|auto",
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
-                   " more, big files cut at transaction sets).")
+                   " more, big files cut between transaction sets or interchanges).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
 def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
           show_phi, config_path, baseline, write_baseline, jobs, ig):

@@ -2,10 +2,11 @@
 
 The units of work are whole files, small files in groups (a result crossing the
 process boundary costs about a millisecond whatever its size), and the parts of big
-files (``x12.parts``: cut at transaction sets, each proving at the merge that it
-began where the previous one ended). The parent process and ``N - 1`` worker processes take them one at a
-time, biggest first, from one shared counter: no core idles while another has
-work, and the parent, which would otherwise only wait for results, checks too.
+files (``x12.parts``: cut between transaction sets, groups or interchanges, each
+proving at the merge that it began where the previous one ended). The parent process
+and ``N - 1`` worker processes take them one at a time, biggest first, from one shared
+counter: no core idles while another has work, and the parent, which would otherwise
+only wait for results, checks too.
 The parent takes the first (biggest) unit before the workers start, so it begins at
 once, and that unit's facts never cross a process boundary.
 
@@ -63,7 +64,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
 def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     """The units of work: ``(file numbers, part number, part, bytes)``: whole files (one,
     or a group of consecutive small ones) with ``part`` None, or one ``x12.parts.Part``
-    of a file cut at transaction sets (unless ``split`` is false: ``--ig`` hands pyx12
+    of a file cut between envelopes (unless ``split`` is false: ``--ig`` hands pyx12
     whole files)."""
     from .x12 import parts as file_parts
     sizes = [_size(path) for path in files]
