@@ -19,6 +19,7 @@ Keys (INI values are comma- or newline-separated; TOML takes strings, arrays and
     fail-on = warning
     format = sarif
     jobs = 2
+    payers = PARTNERSHIP HEALTH        # payer ids or parts of names: the billing scope
 
 An unknown key or a bad value is a :class:`ConfigError` (exit 2) naming the file and the key.
 The command line wins over the file: ``merge`` keeps any option given on the command line.
@@ -38,7 +39,7 @@ TOML_TABLE = ("tool", "edi-lint")
 CANDIDATES = ("setup.cfg", "tox.ini", "pyproject.toml")
 FORMATS = ("text", "json", "sarif", "junit", "github", "html")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger", "roster",
-        "fail-on", "format", "jobs")
+        "fail-on", "format", "jobs", "payers")
 PATH_KEYS = ("profile", "ledger", "roster")
 
 
@@ -61,6 +62,7 @@ class Config:
     fail_on: str | None = None
     format: str | None = None
     jobs: int | str | None = None  # a number, or "auto"
+    payers: tuple[str, ...] | None = None  # payer ids or parts of names (``--payer``)
 
 
 # -- finding the file ---------------------------------------------------------
@@ -184,6 +186,8 @@ def _parse(raw: dict, path: str) -> Config:
             if text not in FORMATS:
                 fail(key, f"{text!r} is not one of {', '.join(FORMATS)}")
             cfg.format = text
+        elif key == "payers":
+            cfg.payers = tuple(_items(value, key, fail))
         elif key == "jobs":
             jobs = parse_jobs(value)
             if jobs is None:
@@ -307,6 +311,7 @@ def merge(cfg: Config, **cli) -> dict:
         "fail_on": cfg.fail_on or "error",
         "format": cfg.format or "text",
         "jobs": cfg.jobs or "auto",  # the command line's default (the API's is 1)
+        "payers": cfg.payers or (),
     }
     for key, value in cli.items():
         if value is None or value == ():

@@ -45,17 +45,21 @@ class Options:
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: bool = False
+    # payer ids or parts of payer names: the billing rules govern only their claims and
+    # TARs (replaces the profile's [[scope]]; empty: the profile's scope)
+    payers: tuple[str, ...] = ()
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
         if self.fail_on not in SEVERITY_RANK:
             raise UsageError(f"fail_on {self.fail_on!r} is not one of {', '.join(SEVERITIES)}")
-        for name in ("select", "ignore"):
+        for name in ("select", "ignore", "payers"):
             value = getattr(self, name)
             if isinstance(value, str):  # one prefix, not its characters
                 value = (value,)
             if not all(isinstance(p, str) for p in value):
-                raise UsageError(f"{name} takes rule codes or tip ids (strings), not {value!r}")
+                what = "payer ids or names" if name == "payers" else "rule codes or tip ids"
+                raise UsageError(f"{name} takes {what} (strings), not {value!r}")
             setattr(self, name, tuple(value))
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
@@ -72,6 +76,17 @@ class FileSummary:
     claims: int = 0
     tar_requests: int = 0
     tar_responses: int = 0
+    # outside the JSON contract: claims and TARs (requests and responses) whose payer is
+    # outside the payer scope, and B001 for this file (or this part of it) when none is in
+    out_of_scope_claims: int = 0
+    out_of_scope_tars: int = 0
+    scope_note: Finding | None = None
+
+    @property
+    def all_out_of_scope(self) -> bool:
+        """Claims or TARs were read and none of them is in the payer scope."""
+        out = self.out_of_scope_claims + self.out_of_scope_tars
+        return out > 0 and out == self.claims + self.tar_requests + self.tar_responses
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -85,6 +100,15 @@ class Result:
     files: list[FileSummary]
     findings: list[Finding]
     options: Options
+    # None when the billing rules govern every payer, else where the scope came from
+    # ("profile": its [[scope]]; "--payer": options.payers); outside the JSON contract
+    payer_scope: str | None = None
+
+    @property
+    def out_of_scope(self) -> tuple[int, int]:
+        """(claims, TARs) whose payer is outside the payer scope."""
+        return (sum(f.out_of_scope_claims for f in self.files),
+                sum(f.out_of_scope_tars for f in self.files))
 
     @property
     def summary(self) -> dict:
@@ -203,6 +227,39 @@ def segment_finding(code, message, path, seg, **fields) -> Finding:
                    content=seg.text, **fields)
 
 
+def _covered(covers, payer, filing_code, day) -> bool:
+    """Whether the scope's ``covers`` takes ``payer`` ((NM103, NM109, Pos) of a claim's
+    2010BB or a TAR's 2010A, or None: no payer named) at ``day``."""
+    if payer is None:
+        return covers("", "", filing_code, day)
+    return covers(payer[1], payer[0], filing_code, day)
+
+
+def _payer_label(payer, what) -> str:
+    """The first out-of-scope object's payer, as B001 names it (payer names are no PHI)."""
+    if payer is None:
+        return f"the first {what} names no payer"
+    name, pid = payer[0].strip()[:35], payer[1].strip()[:20]
+    return f"the first {what}'s payer is {name or '(no name)'!r}" + (f" ({pid})" if pid else "")
+
+
+def scope_finding(summary) -> Finding:
+    """B001 (info) for a file none of whose claims and TARs is in the payer scope, at
+    the place ``summary.scope_note`` kept."""
+    note = summary.scope_note
+    parts = []
+    if summary.claims:
+        parts.append(f"{summary.claims} claim" + ("" if summary.claims == 1 else "s"))
+    tars = summary.tar_requests + summary.tar_responses
+    if tars:
+        parts.append(f"{tars} TAR" + ("" if tars == 1 else "s"))
+    message = (f"none of the file's {' and '.join(parts)} is in the payer scope (--payer, or"
+               f" the profile's [[scope]]): no billing rule checked them; {note.message}")
+    return Finding(rule="B001", message=message, path=note.path, line=note.line, col=note.col,
+                   segment_index=note.segment_index, segment_id=note.segment_id,
+                   offset=note.offset, severity="info", loop=note.loop, content=note.content)
+
+
 def jobs_for(jobs, files) -> int:
     """Processes for ``files``: ``jobs``, or for "auto" one a usable core when the
     batch holds at least ``AUTO_JOBS_MIN_BYTES`` (below that, starting processes
@@ -241,7 +298,7 @@ class Linter:
     """One run over a batch of files."""
 
     def __init__(self, options: Options | None = None, profile=None):
-        from .profiles import ProfileError, load_profile
+        from .profiles import PayerScope, ProfileError, load_profile
         self.options = options or Options()
         self.profile_given = profile is not None  # -j: workers load the same profile
         try:
@@ -259,6 +316,10 @@ class Linter:
             if rule.scope == "segment":
                 for tag in rule.segment_ids:
                     self.segment_rules.setdefault(tag, []).append(rule)
+        scope = (PayerScope.of_values(self.options.payers) if self.options.payers
+                 else getattr(self.profile, "scope", None))
+        # None: every payer's claims and TARs get the billing rules (no check a claim)
+        self.scope = None if scope is None or scope.everyone else scope
         self.ctx = Context(self.profile, self.options, self.rules)
         self.files: list[FileSummary] = []
         self.findings: list[Finding] = []
@@ -329,9 +390,25 @@ class Linter:
         # a void claim's lines get no billing findings: only rules without tips see it
         void_checks = tuple(rule.check_claim for rule in claim_rules if not rule.tips)
         extend = findings.extend
+        scope = self.scope
+        if scope is not None:
+            covers = scope.covers
+            structural_tar_rules = [rule for rule in tar_rules if not rule.tips]
 
         def on_claim(claim):
             summary.claims += 1
+            if scope is not None and not _covered(covers, claim.payer, claim.filing_code,
+                                                  claim.first_dos):
+                # another payer's claim: structural checks only; it enters no batch fact
+                # (no limit counts it) and no ledger record
+                summary.out_of_scope_claims += 1
+                if summary.scope_note is None:
+                    summary.scope_note = self._scope_note(claim.payer, claim.pos, path, "claim")
+                for check in void_checks:
+                    extend(check(claim, ctx))
+                for line in claim.lines:
+                    line.claim = None
+                return
             for check in (void_checks if claim.is_void else claim_checks):
                 extend(check(claim, ctx))
             batch.add_claim(claim, path, file_no)
@@ -345,6 +422,20 @@ class Linter:
 
         def on_tar(event):
             purpose = event.tx.purpose
+            if scope is not None and not _covered(covers, event.payer, None, event.first_day):
+                # another payer's TAR: no billing finding, no GEN-07 authorization, not
+                # numbered by B509
+                if purpose == "request":
+                    summary.tar_requests += 1
+                else:
+                    summary.tar_responses += 1
+                summary.out_of_scope_tars += 1
+                if summary.scope_note is None:
+                    summary.scope_note = self._scope_note(event.payer, event.where, path, "TAR")
+                for rule in structural_tar_rules:
+                    if purpose in getattr(rule, "tar_kinds", ("request",)):
+                        findings.extend(rule.check_tar(event, ctx))
+                return
             if purpose == "request":
                 summary.tar_requests += 1
                 batch.requests += 1
@@ -411,7 +502,22 @@ class Linter:
                 gc.enable()
         summary.transactions = tracker.transactions
         findings.extend(reader.findings)
+        if summary.scope_note is not None and part is None:
+            # B001 when none of the file's claims and TARs is in scope (a part of a file
+            # keeps its note for the merge, which knows the whole file)
+            if summary.all_out_of_scope:
+                findings.append(scope_finding(summary))
+            summary.scope_note = None
         return summary
+
+    def _scope_note(self, payer, pos, path, what):
+        """B001's place and payer, kept until the file (or part) is read: the first
+        out-of-scope claim's or TAR's payer NM1 (else its CLM, UM or HL)."""
+        where = payer[2] if payer is not None else pos
+        return Finding(rule="B001", message=_payer_label(payer, what), path=path,
+                       line=where.line, col=where.col, segment_index=where.index,
+                       segment_id=where.segment_id, offset=where.offset, severity="info",
+                       loop=where.loop, content=where.text)
 
     def finish(self) -> Result:
         ctx = self.ctx
@@ -437,7 +543,8 @@ class Linter:
         findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})
         for f in findings:  # no quoted value runs on into another segment's data (PHI)
             f.message = without_spill(f.message)
-        return Result(self.files, sort_findings(findings), self.options)
+        return Result(self.files, sort_findings(findings), self.options,
+                      None if self.scope is None else self.scope.source)
 
 
 def lint(paths, options: Options | None = None) -> Result:

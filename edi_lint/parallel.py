@@ -38,7 +38,7 @@ import os
 import pickle
 import tempfile
 
-from .engine import FileSummary, Linter, UsageError, jobs_for, open_input
+from .engine import FileSummary, Linter, UsageError, jobs_for, open_input, scope_finding
 
 _WORKER = None  # in a worker: (its own linter, files, the work, its order, the counter, spool)
 
@@ -212,8 +212,11 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
         for found in capped.values():
             found.append([])
         facts.extend(part_facts)
-        for name in ("transactions", "claims", "tar_requests", "tar_responses"):
+        for name in ("transactions", "claims", "tar_requests", "tar_responses",
+                     "out_of_scope_claims", "out_of_scope_tars"):
             setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
+        if summary.scope_note is None:
+            summary.scope_note = part_summary.scope_note
         for finding in part_findings:
             # ISA12 (X107) is checked at an interchange's first checked ST, once: a part
             # that began inside the interchange checked it again
@@ -228,6 +231,9 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
     for code, found in capped.items():
         findings.extend(per_file[code].join_parts(found))
     findings.extend(_count_checks(path, parts))
+    if summary.all_out_of_scope:  # B001 needs the whole file: no part knew it
+        findings.append(scope_finding(summary))
+    summary.scope_note = None
     return [(summary, findings, facts, None, None)]
 
 
