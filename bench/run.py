@@ -116,6 +116,16 @@ def check(paths, repeat, jobs=1):
     return wall, rss, report
 
 
+def one_and_many(path, jobs, n):
+    """The best of ``n`` ``check`` runs with ``-j 1`` and with ``-j jobs``, alternating:
+    other work on the machine hits both alike."""
+    ones, manys = [], []
+    for _ in range(n):
+        ones.append(check([path], 1))
+        manys.append(check([path], 1, jobs=jobs))
+    return min(ones, key=lambda run: run[0]), min(manys, key=lambda run: run[0])
+
+
 def split_in_process(path: Path, repeat: int) -> float:
     """Seconds for the bare split of one file, in this process (best of ``repeat``)."""
     code = compile(SPLIT_PROGRAM, "split", "exec")
@@ -364,14 +374,7 @@ def main(argv=None) -> int:
     # -- -j on a batch of many files -----------------------------------------------------------
     if not args.no_batch:
         folder = generate.gen_batch(out, files=12 if args.quick else 24, bpc=bpc)
-        n = max(1, repeat - 1)
-        # -j 1 and -j N alternate, best of n each: other work on the machine hits both alike
-        ones, manys = [], []
-        for _ in range(n):
-            ones.append(check([folder], 1))
-            manys.append(check([folder], 1, jobs=args.jobs))
-        w1, r1, one = min(ones, key=lambda run: run[0])
-        wj, rj, many = min(manys, key=lambda run: run[0])
+        (w1, r1, one), (wj, rj, many) = one_and_many(folder, args.jobs, max(1, repeat - 1))
         same = one == many
         capacity = parallel_capacity(args.jobs)
         count = len(list(folder.glob("*.x12")))
@@ -389,13 +392,7 @@ def main(argv=None) -> int:
     # -- -j on one file of many interchanges of one transaction set each ------------------------
     if args.isas:
         path = generate.gen_837_interchanges(args.isas, out, bpc=bpc)
-        n = max(1, repeat - 1)
-        ones, manys = [], []
-        for _ in range(n):
-            ones.append(check([path], 1))
-            manys.append(check([path], 1, jobs=args.jobs))
-        w1, r1, one = min(ones, key=lambda run: run[0])
-        wj, rj, many = min(manys, key=lambda run: run[0])
+        (w1, r1, one), (wj, rj, many) = one_and_many(path, args.jobs, max(1, repeat - 1))
         print(f"{path.name} ({mb(path):.1f} MB, {one['files'][0]['transactions']} interchanges"
               f" of one transaction set, {one['summary']['claims']} claims)")
         print(f"  -j 1: {w1:.2f} s ({mb(path) / w1:.1f} MB/s, {r1:.0f} MB RSS)   -j {args.jobs}:"
