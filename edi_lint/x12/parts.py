@@ -135,10 +135,16 @@ def _cuts(mm, glue: bytes, sep: bytes, size: int, jobs: int, min_part: int) -> l
         if target > size - min_part:
             break
         best, kind = -1, None
-        for boundary in kinds:  # the nearest of the three, each searched up to it
-            i = boundary.next(target, best)
-            if i >= 0 and (best < 0 or i < best):
-                best, kind = i, boundary.tag
+        window = _WINDOW
+        while best < 0:  # a window that doubles: no kind is searched far past the nearest
+            limit = min(size, target + window)
+            for boundary in kinds:
+                i = boundary.next(target, best if best >= 0 else limit)
+                if i >= 0:
+                    best, kind = i, boundary.tag
+            if limit >= size:
+                break
+            window *= 2
         if best < 0 or best + len(glue) > size - min_part:
             break
         at = best + len(glue)
@@ -147,41 +153,50 @@ def _cuts(mm, glue: bytes, sep: bytes, size: int, jobs: int, min_part: int) -> l
 
 
 # a part begins at this segment when the one before it is that one
-_BOUNDARIES = (("ISA", b"IEA"), ("GS", b"GE"), ("ST", b"SE"))
+_BOUNDARIES = (("ST", b"SE"), ("GS", b"GE"), ("ISA", b"IEA"))
+_WINDOW = 1 << 20  # bytes searched past a target first, then twice as many...
+_TRAILER_MAX = 256  # bytes: an SE, GE or IEA longer than this is not looked for
 
 
 class _Boundary:
     """The next ``glue + tag`` (at a terminator) whose previous segment is ``before``.
 
-    Targets only grow: the last position found (or that there is none to the end) is
-    kept, so a file without such a boundary is searched once, not once a cut."""
+    Targets only grow: what was searched is remembered (the first boundary from ``lo``,
+    or none up to ``hi``), so no byte is searched twice for one kind."""
 
     def __init__(self, mm, glue: bytes, sep: bytes, tag: str, before: bytes):
         self.mm, self.glue, self.tag = mm, glue, tag
         self.pattern = glue + tag.encode("latin-1") + sep
         self.before = before + sep
-        self.found = None  # (searched from, position or -1, searched up to or None: the end)
+        self.lo = self.hi = 0
+        self.hit = -1  # the first boundary's terminator at or after ``lo`` (below ``hi``)
 
     def next(self, target: int, limit: int) -> int:
-        """The boundary's terminator at or after ``target``, before ``limit`` when it is
-        not -1; else -1."""
-        found = self.found
-        if found is not None and found[0] <= target:
-            i, upto = found[1], found[2]
-            if i >= target:
-                return i if limit < 0 or i < limit else -1
-            if i < 0 and upto is None:
-                return -1
-        mm, glue = self.mm, self.glue
-        end = len(mm) if limit < 0 else limit + len(self.pattern)
-        i = mm.find(self.pattern, target, end)
+        """The first boundary's terminator in ``target:limit``, else -1."""
+        start = target
+        if self.lo <= target:
+            if self.hit >= target:
+                return self.hit if self.hit < limit else -1
+            if self.hit < 0 and target < self.hi:
+                start = self.hi  # none from target to there
+        if start >= limit:
+            return -1
+        mm, glue, before = self.mm, self.glue, self.before
+        end = limit + len(self.pattern)
+        i = mm.find(self.pattern, start, end)
         while i >= 0:
-            prev = mm.rfind(glue, 0, i)
-            if prev >= 0 and mm[prev + len(glue):prev + len(glue) + len(self.before)] \
-                    == self.before:
+            # SE, GE and IEA are short: the glue before one is near (a longer segment is
+            # some other, or no cut is made there)
+            prev = mm.rfind(glue, max(0, i - _TRAILER_MAX), i)
+            if prev >= 0 and mm[prev + len(glue):prev + len(glue) + len(before)] == before:
                 break
             i = mm.find(self.pattern, i + 1, end)
-        self.found = (target, i, None if limit < 0 else limit)
+        if i >= 0:
+            self.lo, self.hi, self.hit = target, i + 1, i
+        elif start == target:
+            self.lo, self.hi, self.hit = target, limit, -1
+        else:
+            self.hi = limit
         return i
 
 
