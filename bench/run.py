@@ -398,6 +398,8 @@ def main(argv=None) -> int:
         print(f"  -j 1: {w1:.2f} s ({mb(path) / w1:.1f} MB/s, {r1:.0f} MB RSS)   -j {args.jobs}:"
               f" {wj:.2f} s ({mb(path) / wj:.1f} MB/s, {rj:.0f} MB RSS)   speed-up"
               f" {w1 / wj:.2f}x; same findings: {'yes' if one == many else 'NO'}")
+        print(f"  (this machine, now: {args.jobs} processes of pure Python run"
+              f" {parallel_capacity(args.jobs):.2f}x one)")
         print()
 
     if args.rule_times:
