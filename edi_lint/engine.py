@@ -17,6 +17,7 @@ from .findings import (SEVERITIES, SEVERITY_RANK, Finding, shown_id, sort_findin
 from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
+from .payer_scope import covered, scope_finding, scope_note
 from .rules.registry import all_rules
 from .selection import Selection
 from .x12.envelope import EnvelopeTracker
@@ -227,39 +228,6 @@ def segment_finding(code, message, path, seg, **fields) -> Finding:
                    content=seg.text, **fields)
 
 
-def _covered(covers, payer, filing_code, day) -> bool:
-    """Whether the scope's ``covers`` takes ``payer`` ((NM103, NM109, Pos) of a claim's
-    2010BB or a TAR's 2010A, or None: no payer named) at ``day``."""
-    if payer is None:
-        return covers("", "", filing_code, day)
-    return covers(payer[1], payer[0], filing_code, day)
-
-
-def _payer_label(payer, what) -> str:
-    """The first out-of-scope object's payer, as B001 names it (payer names are no PHI)."""
-    if payer is None:
-        return f"the first {what} names no payer"
-    name, pid = payer[0].strip()[:35], payer[1].strip()[:20]
-    return f"the first {what}'s payer is {name or '(no name)'!r}" + (f" ({pid})" if pid else "")
-
-
-def scope_finding(summary) -> Finding:
-    """B001 (info) for a file none of whose claims and TARs is in the payer scope, at
-    the place ``summary.scope_note`` kept."""
-    note = summary.scope_note
-    parts = []
-    if summary.claims:
-        parts.append(f"{summary.claims} claim" + ("" if summary.claims == 1 else "s"))
-    tars = summary.tar_requests + summary.tar_responses
-    if tars:
-        parts.append(f"{tars} TAR" + ("" if tars == 1 else "s"))
-    message = (f"none of the file's {' and '.join(parts)} is in the payer scope (--payer, or"
-               f" the profile's [[scope]]): no billing rule checked them; {note.message}")
-    return Finding(rule="B001", message=message, path=note.path, line=note.line, col=note.col,
-                   segment_index=note.segment_index, segment_id=note.segment_id,
-                   offset=note.offset, severity="info", loop=note.loop, content=note.content)
-
-
 def jobs_for(jobs, files) -> int:
     """Processes for ``files``: ``jobs``, or for "auto" one a usable core when the
     batch holds at least ``AUTO_JOBS_MIN_BYTES`` (below that, starting processes
@@ -397,13 +365,13 @@ class Linter:
 
         def on_claim(claim):
             summary.claims += 1
-            if scope is not None and not _covered(covers, claim.payer, claim.filing_code,
+            if scope is not None and not covered(covers, claim.payer, claim.filing_code,
                                                   claim.first_dos):
                 # another payer's claim: structural checks only; it enters no batch fact
                 # (no limit counts it) and no ledger record
                 summary.out_of_scope_claims += 1
                 if summary.scope_note is None:
-                    summary.scope_note = self._scope_note(claim.payer, claim.pos, path, "claim")
+                    summary.scope_note = scope_note(claim.payer, claim.pos, path, "claim")
                 for check in void_checks:
                     extend(check(claim, ctx))
                 for line in claim.lines:
@@ -422,7 +390,7 @@ class Linter:
 
         def on_tar(event):
             purpose = event.tx.purpose
-            if scope is not None and not _covered(covers, event.payer, None, event.first_day):
+            if scope is not None and not covered(covers, event.payer, None, event.first_day):
                 # another payer's TAR: no billing finding, no GEN-07 authorization, not
                 # numbered by B509
                 if purpose == "request":
@@ -431,7 +399,7 @@ class Linter:
                     summary.tar_responses += 1
                 summary.out_of_scope_tars += 1
                 if summary.scope_note is None:
-                    summary.scope_note = self._scope_note(event.payer, event.where, path, "TAR")
+                    summary.scope_note = scope_note(event.payer, event.where, path, "TAR")
                 for rule in structural_tar_rules:
                     if purpose in getattr(rule, "tar_kinds", ("request",)):
                         findings.extend(rule.check_tar(event, ctx))
@@ -509,15 +477,6 @@ class Linter:
                 findings.append(scope_finding(summary))
             summary.scope_note = None
         return summary
-
-    def _scope_note(self, payer, pos, path, what):
-        """B001's place and payer, kept until the file (or part) is read: the first
-        out-of-scope claim's or TAR's payer NM1 (else its CLM, UM or HL)."""
-        where = payer[2] if payer is not None else pos
-        return Finding(rule="B001", message=_payer_label(payer, what), path=path,
-                       line=where.line, col=where.col, segment_index=where.index,
-                       segment_id=where.segment_id, offset=where.offset, severity="info",
-                       loop=where.loop, content=where.text)
 
     def finish(self) -> Result:
         ctx = self.ctx
