@@ -297,7 +297,8 @@ def main(argv=None) -> int:
 
     # -- 837P sizes ------------------------------------------------------------------------
     print("Each size twice: the default (-j auto: one process a core for 4 MB or more, a big"
-          " file cut at transaction sets) and -j 1 (one process). Peak RSS: the largest process.")
+          " file cut between transaction sets or interchanges) and -j 1 (one process). Peak RSS:"
+          " the largest process.")
     print(f"{'837P file':>14} {'claims':>8} {'lines':>8} {'-j':>5} {'check':>8} {'MB/s':>7}"
           f" {'claims/s':>9} {'peak RSS':>9} {'split prog':>10} {'split in-proc':>13}"
           f" {'x prog':>7} {'x in-proc':>9}")
