@@ -208,9 +208,12 @@ def test_cli_payer_option_text_summary_and_sarif(tmp_path):
     ]
     run = CliRunner().invoke(main, ["check", path, "--payer", "key", "--format", "sarif"])
     assert run.exit_code == 1
-    props = json.loads(run.output)["runs"][0]["properties"]
-    assert props == {"payerScope": {"source": "--payer", "claimsOutOfScope": 0,
-                                    "tarsOutOfScope": 0}}
+    sarif = json.loads(run.output)
+    assert sarif["runs"][0]["properties"] == {"payerScope": {
+        "source": "--payer", "claimsOutOfScope": 0, "tarsOutOfScope": 0}}
+    import jsonschema
+    schema = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+    jsonschema.validate(sarif, json.loads(schema.read_text(encoding="utf-8")))
     run = CliRunner().invoke(main, ["check", path, "--format", "sarif"])
     assert "properties" not in json.loads(run.output)["runs"][0]
     run = CliRunner().invoke(main, ["check", path])
