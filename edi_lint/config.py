@@ -19,7 +19,7 @@ Keys (INI values are comma- or newline-separated; TOML takes strings, arrays and
     fail-on = warning
     format = sarif
     jobs = 2
-    payers = PARTNERSHIP HEALTH        # payer ids or parts of names: the billing scope
+    payers = PARTNERSHIP HEALTH
 
 An unknown key or a bad value is a :class:`ConfigError` (exit 2) naming the file and the key.
 The command line wins over the file: ``merge`` keeps any option given on the command line.
