@@ -134,8 +134,8 @@ def _payers(values):
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
                    " more, big files cut between transaction sets or interchanges).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
-def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, payers, select,
-          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig):
+def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
+          show_phi, config_path, baseline, write_baseline, jobs, ig, payers):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge

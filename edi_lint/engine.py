@@ -39,6 +39,9 @@ class Options:
     profile: str | None = None
     ledger: str | None = None
     roster: str | None = None
+    # payer ids or parts of payer names: the billing rules govern only their claims and
+    # TARs (replaces the profile's [[scope]]; empty: the profile's scope)
+    payers: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -46,9 +49,6 @@ class Options:
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: bool = False
-    # payer ids or parts of payer names: the billing rules govern only their claims and
-    # TARs (replaces the profile's [[scope]]; empty: the profile's scope)
-    payers: tuple[str, ...] = ()
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
