@@ -270,3 +270,16 @@ def test_options_payers_must_be_strings():
     assert Options(payers="KEY").payers == ("KEY",)
     with pytest.raises(UsageError, match="payers takes payer ids or names"):
         Options(payers=(7,))
+
+
+def test_ledger_add_payer_option(tmp_path):
+    key = _file(tmp_path, "key.x12", build_837(_claims(), **KEY))
+    ledger = str(tmp_path / "history.sqlite")
+    run = CliRunner().invoke(main, ["ledger", "add", "--ledger", ledger, "--payer", "PARTNERSHIP",
+                                    key])
+    assert run.exit_code == 0, run.output
+    assert "recorded 0 lines of 0 claims and 0 TAR responses from 1 file" in run.output
+    run = CliRunner().invoke(main, ["ledger", "add", "--ledger", ledger, "--payer", "KEY", key])
+    assert "recorded 2 lines of 2 claims and 0 TAR responses from 1 file" in run.output
+    run = CliRunner().invoke(main, ["ledger", "add", "--ledger", ledger, "--payer", "", key])
+    assert run.exit_code == 2 and "an empty payer id or name" in run.output
