@@ -291,3 +291,19 @@ def test_progress_counts_a_cut_file_once(tmp_path, monkeypatch):
     (bar,) = bars
     assert (bar.files, bar.files_done) == (2, 2)
     assert bar.done == os.path.getsize(big) + os.path.getsize(small)
+
+
+@pytest.mark.parametrize("base,name", [(b, n) for b, n in CASES if n in (
+    "lf", "one_line", "twice", "no_ge", "first_se_missing", "stray_after_se", "other_delimiters")])
+def test_the_search_window_does_not_change_the_plan(tmp_path, base, name, monkeypatch):
+    """Each kind of cut point is searched in a window that doubles from ``_WINDOW``
+    bytes, remembering what it searched: a tiny window (many doublings, many searches
+    resumed where the last stopped) plans the same cuts as a window holding the file."""
+    path = _write(tmp_path, base, name)
+    for parts in (2, 3, 50):
+        monkeypatch.setattr(file_parts, "_WINDOW", 1 << 30)
+        wide = file_parts.plan(path, parts, 1)
+        monkeypatch.setattr(file_parts, "_WINDOW", 7)
+        narrow = file_parts.plan(path, parts, 1)
+        assert [(p.start, p.end) for p in narrow or ()] == [(p.start, p.end) for p in wide or ()]
+        assert wide is None or len(wide) > 1
