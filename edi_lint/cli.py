@@ -94,6 +94,14 @@ def _split(values):
     return tuple(out)
 
 
+def _payers(values):
+    """``--payer`` values, stripped; an empty one is a usage error (it would match all)."""
+    out = tuple(v.strip() for v in values)
+    if any(not v for v in out):
+        raise click.BadParameter("an empty payer id or name", param_hint="'--payer'")
+    return out
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
@@ -112,6 +120,10 @@ def _split(values):
               help="Eligibility roster CSV (member_id,month,status,other_coverage).")
 @click.option("--profile", type=click.Path(dir_okay=False), default=None,
               help="Payer profile TOML (default: the packaged ECM/CS profile).")
+@click.option("--payer", "payers", multiple=True, metavar="ID_OR_NAME",
+              help="Billing rules only for claims and TARs of this payer: its id (NM109) or a"
+                   " part of its name, case-insensitive (repeatable; replaces the profile's"
+                   " [[scope]]; default: every payer).")
 @click.option("--select", multiple=True, help="Only these rule codes or tip ids (prefixes).")
 @click.option("--ignore", multiple=True, help="Drop these rule codes or tip ids (prefixes).")
 @click.option("--show-phi", is_flag=True, help="Allow member ids in messages.")
@@ -123,20 +135,22 @@ def _split(values):
               help="Record the current findings in this baseline file.")
 @click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N|auto",
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
-                   " more, big files cut at transaction sets).")
+                   " more, big files cut between transaction sets or interchanges).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
 @click.option("--sniff-txt", is_flag=True,
               help="Skip a named .txt file that does not start with an ISA, as the directory"
                    " walk does (the pre-commit hook passes this).")
 def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, profile, select,
-          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt):
+          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt,
+          payers):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
     from .engine import lint
     settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
-                     min_severity=min_severity, format=fmt, jobs=jobs)
+                     min_severity=min_severity, format=fmt, jobs=jobs,
+                     payers=_payers(payers))
     fmt = settings.pop("format")
     options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
                       sniff_txt=sniff_txt, **settings)

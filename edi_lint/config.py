@@ -21,6 +21,7 @@ a comment; TOML takes strings, arrays and tables)::
     min-severity = warning            # what reports show (counts and exit code: everything)
     format = sarif
     jobs = 2
+    payers = PARTNERSHIP HEALTH
 
 An unknown key or a bad value is a :class:`ConfigError` (exit 2) naming the file and the key.
 The command line wins over the file: ``merge`` keeps any option given on the command line.
@@ -40,7 +41,7 @@ TOML_TABLE = ("tool", "edi-lint")
 CANDIDATES = ("setup.cfg", "tox.ini", "pyproject.toml")
 FORMATS = ("text", "json", "sarif", "junit", "github", "html")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger", "roster",
-        "fail-on", "min-severity", "format", "jobs")
+        "fail-on", "min-severity", "format", "jobs", "payers")
 PATH_KEYS = ("profile", "ledger", "roster")
 # ``jobs = 2  # or auto``: after a space, '#' or ';' starts a comment (flake8 rejects these;
 # the README's Decisions say why edi-lint takes them). A full line may be a comment too.
@@ -67,6 +68,7 @@ class Config:
     min_severity: str | None = None
     format: str | None = None
     jobs: int | str | None = None  # a number, or "auto"
+    payers: tuple[str, ...] | None = None  # payer ids or parts of names (``--payer``)
 
 
 def _ini_parser() -> configparser.ConfigParser:
@@ -194,6 +196,8 @@ def _parse(raw: dict, path: str) -> Config:
             if text not in FORMATS:
                 fail(key, f"{text!r} is not one of {', '.join(FORMATS)}")
             cfg.format = text
+        elif key == "payers":
+            cfg.payers = tuple(_items(value, key, fail))
         elif key == "jobs":
             jobs = parse_jobs(value)
             if jobs is None:
@@ -340,6 +344,7 @@ def merge(cfg: Config, **cli) -> dict:
         "min_severity": cfg.min_severity or "info",
         "format": cfg.format or "text",
         "jobs": cfg.jobs or "auto",  # the command line's default (the API's is 1)
+        "payers": cfg.payers or (),
     }
     for key, value in cli.items():
         if value is None or value == ():

@@ -9,7 +9,7 @@ import gc
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import __version__
 from .batch import Batch
@@ -18,6 +18,7 @@ from .findings import (SEVERITIES, SEVERITY_RANK, Finding, shown_id, sort_findin
 from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
+from .payer_scope import covered, scope_finding, scope_note
 from .rules.registry import all_rules
 from .selection import Selection, UnknownEntry
 from .x12.envelope import EnvelopeTracker
@@ -49,6 +50,9 @@ class Options:
     profile: str | None = None
     ledger: str | None = None
     roster: str | None = None
+    # payer ids or parts of payer names: the billing rules govern only their claims and
+    # TARs (replaces the profile's [[scope]]; empty: the profile's scope)
+    payers: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -64,12 +68,13 @@ class Options:
             if getattr(self, name) not in SEVERITY_RANK:
                 raise UsageError(f"{name} {getattr(self, name)!r} is not one of"
                                  f" {', '.join(SEVERITIES)}")
-        for name in ("select", "ignore"):
+        for name in ("select", "ignore", "payers"):
             value = getattr(self, name)
             if isinstance(value, str):  # one prefix, not its characters
                 value = (value,)
             if not all(isinstance(p, str) for p in value):
-                raise UsageError(f"{name} takes rule codes or tip ids (strings), not {value!r}")
+                what = "payer ids or names" if name == "payers" else "rule codes or tip ids"
+                raise UsageError(f"{name} takes {what} (strings), not {value!r}")
             setattr(self, name, tuple(value))
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
@@ -89,6 +94,17 @@ class FileSummary:
     # (ST segment index, ST02) of each 837P and 278 transaction set, in file order: the
     # HTML report tells apart claims of one CLM01 in different sets (not in the JSON)
     sets: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    # outside the JSON contract: claims and TARs (requests and responses) whose payer is
+    # outside the payer scope, and B001 for this file (or this part of it) when none is in
+    out_of_scope_claims: int = 0
+    out_of_scope_tars: int = 0
+    scope_note: Finding | None = None
+
+    @property
+    def all_out_of_scope(self) -> bool:
+        """Claims or TARs were read and none of them is in the payer scope."""
+        out = self.out_of_scope_claims + self.out_of_scope_tars
+        return out > 0 and out == self.claims + self.tar_requests + self.tar_responses
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -107,6 +123,16 @@ class Result:
     files: list[FileSummary]
     findings: list[Finding]
     options: Options
+    # None when the billing rules govern every payer, else where the scope came from
+    # ("profile": its [[scope]]; "--payer": options.payers); outside the JSON contract
+    payer_scope: str | None = None
+
+    @property
+    def out_of_scope(self) -> tuple[int, int]:
+        """(claims, TARs) whose payer is outside the payer scope."""
+        return (sum(f.out_of_scope_claims for f in self.files),
+                sum(f.out_of_scope_tars for f in self.files))
+
     counted: list[Finding] | None = field(default=None, repr=False)
 
     def shown(self) -> Result:
@@ -116,8 +142,9 @@ class Result:
         if floor <= SEVERITY_RANK["info"]:
             return self
         kept = [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
-        return Result(self.files, kept, self.options,
-                      self.findings if self.counted is None else self.counted)
+        return replace(
+            self, findings=kept,
+            counted=self.findings if self.counted is None else self.counted)
 
     @property
     def summary(self) -> dict:
@@ -343,7 +370,7 @@ class Linter:
     """One run over a batch of files."""
 
     def __init__(self, options: Options | None = None, profile=None):
-        from .profiles import ProfileError, load_profile
+        from .profiles import PayerScope, ProfileError, load_profile
         self.options = options or Options()
         self.profile_given = profile is not None  # -j: workers load the same profile
         try:
@@ -364,6 +391,10 @@ class Linter:
             if rule.scope == "segment":
                 for tag in rule.segment_ids:
                     self.segment_rules.setdefault(tag, []).append(rule)
+        scope = (PayerScope.of_values(self.options.payers) if self.options.payers
+                 else getattr(self.profile, "scope", None))
+        # None: every payer's claims and TARs get the billing rules (no check a claim)
+        self.scope = None if scope is None or scope.everyone else scope
         self.ctx = Context(self.profile, self.options, self.rules)
         self.files: list[FileSummary] = []
         self.findings: list[Finding] = []
@@ -441,9 +472,25 @@ class Linter:
         # a void claim's lines get no billing findings: only rules without tips see it
         void_checks = tuple(rule.check_claim for rule in claim_rules if not rule.tips)
         extend = findings.extend
+        scope = self.scope
+        if scope is not None:
+            covers = scope.covers
+            structural_tar_rules = [rule for rule in tar_rules if not rule.tips]
 
         def on_claim(claim):
             summary.claims += 1
+            if scope is not None and not covered(covers, claim.payer, claim.filing_code,
+                                                  claim.first_dos):
+                # another payer's claim: structural checks only; it enters no batch fact
+                # (no limit counts it) and no ledger record
+                summary.out_of_scope_claims += 1
+                if summary.scope_note is None:
+                    summary.scope_note = scope_note(claim.payer, claim.pos, path, "claim")
+                for check in void_checks:
+                    extend(check(claim, ctx))
+                for line in claim.lines:
+                    line.claim = None
+                return
             for check in (void_checks if claim.is_void else claim_checks):
                 extend(check(claim, ctx))
             batch.add_claim(claim, path, file_no)
@@ -457,6 +504,20 @@ class Linter:
 
         def on_tar(event):
             purpose = event.tx.purpose
+            if scope is not None and not covered(covers, event.payer, None, event.first_day):
+                # another payer's TAR: no billing finding, no GEN-07 authorization, not
+                # numbered by B509
+                if purpose == "request":
+                    summary.tar_requests += 1
+                else:
+                    summary.tar_responses += 1
+                summary.out_of_scope_tars += 1
+                if summary.scope_note is None:
+                    summary.scope_note = scope_note(event.payer, event.where, path, "TAR")
+                for rule in structural_tar_rules:
+                    if purpose in getattr(rule, "tar_kinds", ("request",)):
+                        findings.extend(rule.check_tar(event, ctx))
+                return
             if purpose == "request":
                 summary.tar_requests += 1
                 batch.requests += 1
@@ -526,6 +587,12 @@ class Linter:
                 gc.enable()
         summary.transactions = tracker.transactions
         findings.extend(reader.findings)
+        if summary.scope_note is not None and part is None:
+            # B001 when none of the file's claims and TARs is in scope (a part of a file
+            # keeps its note for the merge, which knows the whole file)
+            if summary.all_out_of_scope:
+                findings.append(scope_finding(summary))
+            summary.scope_note = None
         return summary
 
     def finish(self) -> Result:
@@ -552,7 +619,8 @@ class Linter:
         findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})
         for f in findings:  # no quoted value runs on into another segment's data (PHI)
             f.message = without_spill(f.message)
-        return Result(self.files, sort_findings(findings), self.options)
+        return Result(self.files, sort_findings(findings), self.options,
+                      None if self.scope is None else self.scope.source)
 
 
 def lint(paths, options: Options | None = None) -> Result:

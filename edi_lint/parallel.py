@@ -2,10 +2,11 @@
 
 The units of work are whole files, small files in groups (a result crossing the
 process boundary costs about a millisecond whatever its size), and the parts of big
-files (``x12.parts``: cut at transaction sets, each proving at the merge that it
-began where the previous one ended). The parent process and ``N - 1`` worker processes take them one at a
-time, biggest first, from one shared counter: no core idles while another has
-work, and the parent, which would otherwise only wait for results, checks too.
+files (``x12.parts``: cut between transaction sets, groups or interchanges, each
+proving at the merge that it began where the previous one ended). The parent process
+and ``N - 1`` worker processes take them one at a time, biggest first, from one shared
+counter: no core idles while another has work, and the parent, which would otherwise
+only wait for results, checks too.
 The parent takes the first (biggest) unit before the workers start, so it begins at
 once, and that unit's facts never cross a process boundary.
 
@@ -38,6 +39,7 @@ import pickle
 import tempfile
 
 from .engine import FileSummary, Linter, UsageError, jobs_for, open_input
+from .payer_scope import scope_finding
 
 _WORKER = None  # in a worker: (its own linter, files, the work, its order, the counter, spool)
 
@@ -63,7 +65,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
 def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     """The units of work: ``(file numbers, part number, part, bytes)``: whole files (one,
     or a group of consecutive small ones) with ``part`` None, or one ``x12.parts.Part``
-    of a file cut at transaction sets (unless ``split`` is false: ``--ig`` hands pyx12
+    of a file cut between envelopes (unless ``split`` is false: ``--ig`` hands pyx12
     whole files)."""
     from .x12 import parts as file_parts
     sizes = [_size(path) for path in files]
@@ -211,9 +213,12 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
         for found in capped.values():
             found.append([])
         facts.extend(part_facts)
-        for name in ("transactions", "claims", "tar_requests", "tar_responses"):
+        for name in ("transactions", "claims", "tar_requests", "tar_responses",
+                     "out_of_scope_claims", "out_of_scope_tars"):
             setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
         summary.sets.extend(part_summary.sets)
+        if summary.scope_note is None:
+            summary.scope_note = part_summary.scope_note
         for finding in part_findings:
             # ISA12 (X107) is checked at an interchange's first checked ST, once: a part
             # that began inside the interchange checked it again
@@ -228,6 +233,9 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
     for code, found in capped.items():
         findings.extend(per_file[code].join_parts(found))
     findings.extend(_count_checks(path, parts))
+    if summary.all_out_of_scope:  # B001 needs the whole file: no part knew it
+        findings.append(scope_finding(summary))
+    summary.scope_note = None
     return [(summary, findings, facts, None, None)]
 
 

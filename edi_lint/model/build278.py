@@ -101,6 +101,7 @@ class Tar278Builder:
         self.child_codes = ChildCodes(report, nested=("2000F",))
         self.subscriber = None
         self.dependent = None
+        self.umo = None  # (NM103, NM109, Pos) of the 2010A UMO
         self.event = None
         self.service: TarService | None = None
         self.events = 0
@@ -197,7 +198,9 @@ class Tar278Builder:
         self.child_codes.hl(seg, hl_id, parent, loop, sound)
         if level in ("20", "21", "22", "23", "EV"):
             self._close_event()
-        if level == "22":
+        if level == "20":
+            self.umo = None
+        elif level == "22":
             self.subscriber = self.dependent = None
         elif level == "23":
             self.dependent = None
@@ -208,6 +211,7 @@ class Tar278Builder:
             self.events += 1
             cls = TarRequest if self.tx.purpose == "request" else TarResponse
             self.event = cls(self.tx, pos, self.dependent or self.subscriber, self.events)
+            self.event.payer = self.umo
         elif level == "SS" and self.event is not None:
             self.service = TarService(pos)
             self.event.services.append(self.service)
@@ -228,7 +232,9 @@ class Tar278Builder:
             self.report("S217", f"NM101 entity code {seg.get(1)[:10]!r} is not valid in loop"
                         f" {self.loop} (expected {', '.join(sorted(allowed))})", seg,
                         loop=self.loop, data=element_data("NM101"))
-        if self.loop == "2010C" and seg.get(1) == "IL":
+        if self.loop == "2010A":
+            self.umo = (seg.get(3), seg.get(9), Pos.of(seg, "2010A"))
+        elif self.loop == "2010C" and seg.get(1) == "IL":
             self.subscriber = seg.get(9)
         elif self.loop == "2010D" and seg.get(1) == "QC":
             self.dependent = seg.get(9)

@@ -73,6 +73,8 @@ class Claim837Builder:
         self.subscriber = None
         self.patient = None
         self.sbr01 = None
+        self.sbr09 = None
+        self.payer = None  # (NM103, NM109, Pos) of the 2010BB payer of the subscriber
         self.claim: Claim | None = None
         self.line: ServiceLine | None = None
         self.other: OtherPayer | None = None
@@ -141,7 +143,7 @@ class Claim837Builder:
         if level == "20":
             self.billing_npi = None
         elif level == "22":
-            self.subscriber = self.patient = self.sbr01 = None
+            self.subscriber = self.patient = self.sbr01 = self.sbr09 = self.payer = None
         elif level == "23":
             self.patient = None
 
@@ -159,6 +161,8 @@ class Claim837Builder:
             self.subscriber = els[9]
         elif loop == "2010CA":
             self.patient = els[9]
+        elif loop == "2010BB":
+            self.payer = (els[3], els[9], Pos.of(seg, loop))
         elif loop == "2330B" and self.other is not None:
             self.other.name = els[3]
             self.other.payer_id = els[9]
@@ -166,6 +170,7 @@ class Claim837Builder:
     def _sbr(self, seg):
         if self.claim is None:
             self.sbr01 = seg.get(1)
+            self.sbr09 = seg.get(9)
             self.loop = self.region if self.region.startswith("2000") else self.loop
             return
         self._enter("2320")
@@ -187,6 +192,8 @@ class Claim837Builder:
         claim.member = self.patient if self.region == "2000C" and self.patient else self.subscriber
         claim.billing_npi = self.billing_npi
         claim.subscriber_sbr01 = self.sbr01
+        claim.filing_code = self.sbr09
+        claim.payer = self.payer
         self.claim = claim
         self.line = self.other = None
         self._enter("2300")

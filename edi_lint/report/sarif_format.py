@@ -8,6 +8,8 @@ URI with ``uriBaseId`` ``%SRCROOT%`` (the working directory, in the run's
 claim id, segment id and loop go in ``properties``; ``partialFingerprints`` carry
 the baseline key (path, claim/TAR, tip or rule, segment hash), which does not move
 when lines are added elsewhere. No segment text (it may hold PHI) and no timestamps.
+With a payer scope (``--payer``, the profile's ``[[scope]]``), the run's ``properties``
+count the claims and TARs outside it (``payerScope``).
 """
 from __future__ import annotations
 
@@ -97,6 +99,11 @@ def build(result) -> dict:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    source = getattr(result, "payer_scope", None)
+    if source is not None:  # the billing rules governed only some payers
+        claims, tars = result.out_of_scope
+        run["properties"] = {"payerScope": {"source": source, "claimsOutOfScope": claims,
+                                            "tarsOutOfScope": tars}}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
