@@ -347,7 +347,7 @@ def test_readme_example_config_runs_as_copied(tmp_path, monkeypatch):
     assert added.exit_code == 0, added.output
     result = run("check", str(FIXTURES / "837" / "ecm_mistakes.x12"))
     assert result.exit_code == 1, result.output  # fail-on = warning; B301 is an error
-    found = re.findall(r"^.*ecm_mistakes\.x12:(\d+):1: (\w+) ", result.stdout, re.M)
+    found = re.findall(r"^.*ecm_mistakes\.x12:(\d+):1: \w+ (\w+) ", result.stdout, re.M)
     assert found == [("29", "B101"), ("42", "B107"), ("55", "B107"), ("74", "B103"),
                      ("102", "B104"), ("118", "B105"), ("131", "B301"), ("143", "B102"),
                      ("156", "B106"), ("156", "B106"), ("181", "B306")]
