@@ -350,4 +350,5 @@ def test_readme_example_config_runs_as_copied(tmp_path, monkeypatch):
     found = re.findall(r"^.*ecm_mistakes\.x12:(\d+):1: \w+ (\w+) ", result.stdout, re.M)
     assert found == [("29", "B101"), ("42", "B107"), ("55", "B107"), ("74", "B103"),
                      ("102", "B104"), ("118", "B105"), ("131", "B301"), ("143", "B102"),
-                     ("156", "B106"), ("156", "B106"), ("181", "B306")]
+                     ("156", "B106"), ("181", "B306")]  # B106's info: min-severity warning
+    assert "1 below warning not shown (--min-severity)" in result.stdout
