@@ -15,7 +15,7 @@ from . import __version__
 from .engine import DEFAULT_EXTENSIONS, Options, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html")
+FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
 
 
 class _Group(click.Group):
@@ -122,8 +122,11 @@ def _split(values):
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
                    " more, big files cut at transaction sets).")
 @click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
+@click.option("--ack-date", default=None, metavar="YYYYMMDD[HHMM]",
+              help="Date (and time) written in --format 999/277ca acknowledgments"
+                   " (default: the clock's).")
 def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
-          show_phi, config_path, baseline, write_baseline, jobs, ig):
+          show_phi, config_path, baseline, write_baseline, jobs, ig, ack_date):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
@@ -132,7 +135,8 @@ def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, selec
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
                      format=fmt, jobs=jobs)
     fmt = settings.pop("format")
-    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig, **settings)
+    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
+                      ack=fmt in ("999", "277ca"), ack_date=ack_date, **settings)
     result = lint(list(paths), options)
     if write_baseline:
         count = baselines.write(result.findings, write_baseline)

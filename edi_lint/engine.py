@@ -45,6 +45,8 @@ class Options:
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: bool = False
+    ack: bool = False  # collect what 999 and 277CA acknowledgments need (edi_lint.ack)
+    ack_date: str | None = None  # their date, YYYYMMDD[HHMM]; None: the clock's
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
@@ -60,6 +62,12 @@ class Options:
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
                 raise UsageError(f"severity {code}={level!r} is not one of {', '.join(SEVERITIES)}")
+        if self.ack_date is not None:
+            from .ack.x12out import parse_ack_date
+            try:
+                parse_ack_date(self.ack_date)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         jobs = self.jobs
         if jobs != "auto" and (type(jobs) is not int or jobs < 1):
             raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")
@@ -72,6 +80,8 @@ class FileSummary:
     claims: int = 0
     tar_requests: int = 0
     tar_responses: int = 0
+    # with Options.ack: the file's interchanges as edi_lint.ack.model facts (not in the JSON)
+    ack: list | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -395,10 +405,16 @@ class Linter:
         if self.options.ig:  # --ig: pyx12's 837P implementation-guide pass (edi_lint/ig.py)
             from .ig import IgPass
             ig = IgPass(report, reader, self.options.show_phi)
+        segments = reader if ig is None else ig.watch(reader)
+        collector = None
+        if self.options.ack:  # facts for the 999 and 277CA writers (edi_lint/ack)
+            from .ack.model import Collector
+            collector = Collector(reader, self.options.show_phi)
+            segments = collector.watch(segments)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
-            tracker.run(reader if ig is None else ig.watch(reader), after)
+            tracker.run(segments, after)
             if part is not None:  # where this part ended, for the next one and the merge
                 part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
                                 tracker.counts(), tracker.deferred)
@@ -410,6 +426,8 @@ class Linter:
             if gc_was_enabled:
                 gc.enable()
         summary.transactions = tracker.transactions
+        if collector is not None:
+            summary.ack = collector.facts()
         findings.extend(reader.findings)
         return summary
 

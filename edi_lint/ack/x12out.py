@@ -1,0 +1,82 @@
+"""Writing acknowledgment X12: segments, the answering ISA/GS, and the date stamp.
+
+An acknowledgment answers one input interchange: its ISA and GS swap the input's
+sender and receiver, its ISA13 is the input's (so the submitter matches the two), and
+its dates come from ``--ack-date`` or the clock. Separators are fixed: ``*`` elements,
+``:`` components, ``^`` repetitions, ``~`` ending each segment, one a line.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+_STAMP = re.compile(r"\d{8}(\d{4})?")
+
+
+def parse_ack_date(text: str) -> tuple[str, str]:
+    """'YYYYMMDD' or 'YYYYMMDDHHMM' -> (CCYYMMDD, HHMM); ValueError when it is neither
+    or names no real date and time (a date alone is at 0000)."""
+    if not _STAMP.fullmatch(text or ""):
+        raise ValueError(f"ack date {text!r} is not YYYYMMDD or YYYYMMDDHHMM")
+    hhmm = text[8:] or "0000"
+    try:
+        _dt.datetime.strptime(text[:8] + hhmm, "%Y%m%d%H%M")
+    except ValueError:
+        raise ValueError(f"ack date {text!r} is not a real date and time") from None
+    return text[:8], hhmm
+
+
+def stamp(ack_date: str | None) -> tuple[str, str]:
+    """(CCYYMMDD, HHMM) of ``ack_date``, else of the local clock now."""
+    if ack_date:
+        return parse_ack_date(ack_date)
+    now = _dt.datetime.now()
+    return now.strftime("%Y%m%d"), now.strftime("%H%M")
+
+
+class Segments:
+    """Segments written to a text stream, counted for SE01."""
+
+    def __init__(self, stream):
+        self.write = stream.write
+        self.count = 0
+
+    def seg(self, *elements) -> None:
+        """One segment; trailing empty elements are left out."""
+        values = list(elements)
+        while values and values[-1] == "":
+            values.pop()
+        self.write("*".join(values) + "~\n")
+        self.count += 1
+
+
+def control_number(isa13: str) -> str:
+    """The acknowledgment's ISA13: the input's when it is 9 digits, else 000000001."""
+    return isa13 if len(isa13) == 9 and isa13.isdigit() else "000000001"
+
+
+def open_interchange(out: Segments, ic, when, gs01: str, version: str) -> str:
+    """ISA and GS answering interchange ``ic`` (its first group's GS ids, swapped);
+    returns the GS06 used (the ISA13 as a number)."""
+    date, time = when
+    control = control_number(ic.control)
+    out.seg("ISA", "00", " " * 10, "00", " " * 10, ic.receiver[0].ljust(2)[:2],
+            ic.receiver[1].ljust(15)[:15], ic.sender[0].ljust(2)[:2],
+            ic.sender[1].ljust(15)[:15], date[2:], time, "^", "00501", control, "0",
+            ic.usage if ic.usage in ("P", "T") else "P", ":")
+    first = ic.groups[0]
+    group_control = str(int(control))
+    out.seg("GS", gs01, _id(first.receiver), _id(first.sender), date, time, group_control,
+            "X", version)
+    return group_control
+
+
+def close_interchange(out: Segments, ic, sets: int, group_control: str) -> None:
+    out.seg("GE", str(sets), group_control)
+    out.seg("IEA", "1", control_number(ic.control))
+
+
+def _id(value: str) -> str:
+    """A GS02/GS03 application id (2 to 15 characters)."""
+    value = value.strip()[:15]
+    return value if len(value) >= 2 else (value or "NA").ljust(2, "0")
