@@ -3,7 +3,7 @@
 A run collects what they need only when asked: ``Options(ack=True)`` (the CLI's
 ``--format 999`` and ``--format 277ca`` set it). Then::
 
-    from edi_lint import Options, lint
+    from edi_lint.engine import Options, lint
     from edi_lint.ack import write_999, write_277ca
 
     result = lint(["claims.x12"], Options(ack=True, ack_date="202506301200"))

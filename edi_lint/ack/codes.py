@@ -16,7 +16,6 @@ import re
 # Rules not listed (interchange-level ones: TA1 territory; numbering ones pyx12 leaves out
 # of its 999 as well) are not in the 999. docs/acknowledgments.md explains each.
 SYNTAX: dict[str, tuple[str, str]] = {
-    "X010": ("ik304", "8"),   # an empty segment
     "X022": ("ak905", "4"),   # GE02 does not match GS06
     "X023": ("ak905", "5"),   # GE01 is not the number of sets
     "X024": ("ik502", "3"),   # SE02 does not match ST02
@@ -31,6 +30,7 @@ SYNTAX: dict[str, tuple[str, str]] = {
     "X111": ("ik403", "6"),   # bytes outside ASCII
     "X501": ("ik403", "7"),   # invalid code value
     "X502": ("ik403", "7"),
+    "X503": ("ik403", "7"),   # an NPI whose check digit fails
     "X504": ("ik403", "8"),   # invalid date
     "X505": ("ik403", "8"),
     "X506": ("ik403", "7"),
