@@ -219,6 +219,18 @@ def test_277ca_accepts_and_rejects_claims_by_fail_on(tmp_path):
     assert pyx12_errors(warned) == []
 
 
+def test_277ca_leaves_out_the_sets_the_999_rejects(tmp_path):
+    text = build_837(_claims(), st_per_transaction=1).replace("CLM*C2*", "CLM**", 1)
+    result = _lint(_write(tmp_path, text))
+    assert "IK5*A~" in write_999(result) and "IK5*R*5~" in write_999(result)
+    ack = write_277ca(result)
+    assert ack.count("ST*277*") == 1 and "TRN*2*C1~" in ack and "CLM" not in ack
+    assert "GE*1*1~" in ack
+    assert pyx12_errors(ack) == []
+    rejected_only = build_837(_claims()[1:]).replace("CLM*C2*", "CLM**", 1)
+    assert write_277ca(_lint(_write(tmp_path, rejected_only, "r.x12"))) == ""
+
+
 def test_277ca_masks_the_patient_without_show_phi(tmp_path):
     path = _write(tmp_path, build_837(_claims()))
     masked = write_277ca(_lint(path))

@@ -1,7 +1,8 @@
 """The 277CA claim acknowledgment (005010X214) of a run.
 
 One 277CA interchange answers each input interchange holding 837P claims: one ST*277
-per 837P transaction set, with the information source (2000A), the receiver (2000B,
+per 837P transaction set that its 999 accepts (a rejected set is not acknowledged claim
+by claim), with the information source (2000A), the receiver (2000B,
 the 837's submitter, with the set's accepted and rejected counts and amounts), each
 billing provider (2000C) and each claim (2000D). A claim with a finding at or above
 ``--fail-on`` is rejected (STC A7 with the claim status code of each finding's rule,
@@ -15,11 +16,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..findings import SEVERITY_RANK
-from . import codes
+from . import codes, write999
 from .x12out import Segments, close_interchange, open_interchange
 
 VERSION = "005010X214"
 MASKED = "MASKED"
+_NONE = ([], [])
 _DATE = re.compile(r"\d{8}")
 _UNSAFE = re.compile(r"[*:~^\r\n]")
 
@@ -32,10 +34,13 @@ def write(result, stream, when, facts_of) -> None:
     for f in result.findings:
         if SEVERITY_RANK[f.severity] >= fail:
             by_path.setdefault(f.path, []).append(f)
+    every = write999.findings_by_path(result.findings)
     for summary in result.files:
         found = by_path.get(summary.path, ())
         for ic in facts_of(summary):
-            sets = [tx for group in ic.groups for tx in group.sets
+            # a set its 999 rejects is not acknowledged claim by claim
+            sets = [tx for group in ic.groups
+                    for tx in write999.accepted_sets(group, every.get(summary.path, _NONE), fail)
                     if tx.st01 == "837" and tx.claims]
             if not sets:
                 continue

@@ -26,7 +26,7 @@ def write(result, stream, when, facts_of) -> None:
     ``facts_of(summary)``: the collected facts of one file)."""
     fail = SEVERITY_RANK[result.options.fail_on]
     show_phi = result.options.show_phi
-    by_path = _by_path(result.findings)
+    by_path = findings_by_path(result.findings)
     for summary in result.files:
         found = by_path.get(summary.path, _EMPTY)
         for ic in facts_of(summary):
@@ -42,7 +42,7 @@ def write(result, stream, when, facts_of) -> None:
 _EMPTY = ([], [])
 
 
-def _by_path(findings) -> dict:
+def findings_by_path(findings) -> dict:
     """path -> (segment indexes, findings), in file order (findings are sorted)."""
     out: dict = {}
     for f in findings:
@@ -97,11 +97,7 @@ def _group(out, number, group, ic, found, fail, show_phi) -> None:
     start = out.count
     out.seg("ST", "999", f"{number:04d}", VERSION)
     out.seg("AK1", group.fic, group.control, group.version)
-    group_codes = {"3"} if not group.complete else set()
-    for f in _between(found, group.index, group.end):
-        level = syntax(f)
-        if level is not None and level[0] == "ak905":
-            group_codes.add(level[1])
+    group_codes = group_errors(group, found)
     accepted = errors = 0
     for tx in group.sets:
         status = _set(out, tx, ic, _between(found, tx.index, tx.end), fail, show_phi)
@@ -118,9 +114,27 @@ def _group(out, number, group, ic, found, fail, show_phi) -> None:
     out.seg("SE", str(out.count - start + 1), f"{number:04d}")
 
 
-def _set(out, tx, ic, found, fail, show_phi) -> str:
-    """AK2..IK5 of one transaction set; returns its IK501."""
-    out.seg("AK2", tx.st01, tx.control, tx.st03)
+def group_errors(group, found) -> set[str]:
+    """The AK905 codes of a functional group (``found``: ``_by_path``'s of its file)."""
+    codes_ = {"3"} if not group.complete else set()
+    for f in _between(found, group.index, group.end):
+        level = syntax(f)
+        if level is not None and level[0] == "ak905":
+            codes_.add(level[1])
+    return codes_
+
+
+def accepted_sets(group, found, fail) -> list:
+    """The transaction sets of ``group`` that its 999 accepts (IK5 A or E): none when the
+    group itself is in error (AK905)."""
+    if group_errors(group, found):
+        return []
+    return [tx for tx in group.sets
+            if _status(tx, _between(found, tx.index, tx.end), fail)[0] != "R"]
+
+
+def _status(tx, found, fail):
+    """(IK501, IK502 codes, {segment index: [(finding, level, code)]}) of one set."""
     set_codes = set() if tx.complete else {"2"}
     rejected = not tx.complete
     problems: dict[int, list] = {}  # segment index -> [(finding, level, code)]
@@ -135,12 +149,18 @@ def _set(out, tx, ic, found, fail, show_phi) -> str:
             rejected = True
         else:
             problems.setdefault(f.segment_index, []).append((f, *level))
+    return "R" if rejected else ("E" if problems else "A"), set_codes, problems
+
+
+def _set(out, tx, ic, found, fail, show_phi) -> str:
+    """AK2..IK5 of one transaction set; returns its IK501."""
+    out.seg("AK2", tx.st01, tx.control, tx.st03)
+    status, set_codes, problems = _status(tx, found, fail)
     written = False
     for index, items in problems.items():
         written |= _segment(out, index - tx.index + 1, items, ic, show_phi)
     if written:
         set_codes.add("5")
-    status = "R" if rejected else ("E" if problems else "A")
     out.seg("IK5", status, *sorted(set_codes, key=_numeric)[:5])
     return status
 
