@@ -17,13 +17,12 @@ from decimal import Decimal, InvalidOperation
 
 from ..findings import SEVERITY_RANK
 from . import codes, write999
-from .x12out import Segments, close_interchange, open_interchange
+from .x12out import UNSAFE, Segments, close_interchange, open_interchange
 
 VERSION = "005010X214"
 MASKED = "MASKED"
 _NONE = ([], [])
 _DATE = re.compile(r"\d{8}")
-_UNSAFE = re.compile(r"[*:~^\r\n]")
 
 
 def write(result, stream, when, facts_of) -> None:
@@ -154,7 +153,7 @@ def _claim(out, claim, rejected, date, show_phi) -> None:
                 "", "", _units(line.units))
         extra = [_status(s) for s in statuses[1:3]]
         out.seg("STC", _status(statuses[0]), date, "U", "", "", "", "", "", "", *extra)
-        if line.control and not _UNSAFE.search(line.control):
+        if line.control and not UNSAFE.search(line.control):
             out.seg("REF", "FJ", line.control[:50])
         dates = _dates(line.dos)
         if dates:
@@ -238,4 +237,4 @@ def _units(raw: str) -> str:
 def _safe(value: str, limit: int) -> str:
     """``value`` cut to ``limit`` characters, '' when it holds a separator of ours."""
     value = (value or "").strip()
-    return "" if _UNSAFE.search(value) else value[:limit]
+    return "" if UNSAFE.search(value) else value[:limit]

@@ -14,11 +14,10 @@ from bisect import bisect_left, bisect_right
 
 from ..findings import SEVERITY_RANK
 from . import codes
-from .x12out import Segments, close_interchange, open_interchange
+from .x12out import UNSAFE, Segments, close_interchange, open_interchange
 
 VERSION = "005010X231A1"
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
-_UNSAFE = re.compile(r"[*:~^\r\n]")  # the 999's own separators
 
 
 def write(result, stream, when, facts_of) -> None:
@@ -209,7 +208,7 @@ def _segment(out, position, items, ic, show_phi) -> bool:
 def _business_unit(finding) -> str:
     """CTX01 naming the claim (CLM01) or the TAR (TRN02) of a finding, '' when none."""
     for name, value in (("CLM01", finding.claim_id), ("TRN02", finding.trace)):
-        if value and not _UNSAFE.search(value):
+        if value and not UNSAFE.search(value):
             return f"{name}:{value[:35]}"
     return ""
 
@@ -224,7 +223,7 @@ def _bad_value(finding, element, component, ic, show_phi) -> str:
         pieces = value.split(ic.delimiters[1])
         value = pieces[component - 1] if component <= len(pieces) else ""
     value = value.strip()[:99]
-    return "" if _UNSAFE.search(value) else value
+    return "" if UNSAFE.search(value) else value
 
 
 def _numeric(code: str):

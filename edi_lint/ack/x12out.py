@@ -11,6 +11,7 @@ import datetime as _dt
 import re
 
 _STAMP = re.compile(r"\d{8}(\d{4})?")
+UNSAFE = re.compile(r"[*:~^\r\n]")  # our separators: a value holding one is not written
 
 
 def parse_ack_date(text: str) -> tuple[str, str]:

@@ -2,11 +2,11 @@
 
 ``compare(text)`` lints ``text`` as a file, writes edi-lint's 999 and pyx12's (pyx12
 validates the same segments, ``normalized``, with its 837 map and writes a 999 through
-``x12n_document``'s ``fd_997``), and returns for each acknowledged transaction set (AK1 group control,
-AK2 set control) the IK3 and IK4 sets of both: ``(IK301, IK302, IK304)`` and
-``(IK302, IK401, IK403)``. IK303 (pyx12 leaves it empty: 837 and 278 have no LS
+``x12n_document``'s ``fd_997``), and returns for each acknowledged transaction set (AK1
+group control, AK2 set control) the IK3, IK4 and IK5 of both: ``(IK301, IK302, IK304)``,
+``(IK302, IK401, IK403)`` and ``(IK501, IK502s)``. IK303 (pyx12 leaves it empty: 837 and 278 have no LS
 loops), IK402 and IK404 are not compared. Which differences are expected is listed in
-docs/acknowledgments.md. pyx12 is needed (it is a test dependency).
+docs/acknowledgments.md.
 """
 from __future__ import annotations
 
