@@ -9,8 +9,8 @@ plain slotted objects: they travel from ``-j`` worker processes in their ``FileS
 """
 from __future__ import annotations
 
-_WATCHED = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE", "BHT", "HL", "NM1", "CLM", "LX",
-                      "SV1", "DTP", "REF"))
+_ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE"))
+_WATCHED = _ENVELOPE | {"BHT", "HL", "NM1", "CLM", "LX", "SV1", "DTP", "REF"}
 
 
 class Line:
@@ -106,42 +106,43 @@ class Collector:
         self.hl = ""  # HL03 of the open HL
         self.billing = ("", "")
         self.subscriber = self.patient = None
+        self.last = 0  # index of the last segment seen
+        self.shared: dict = {}  # one object for equal values (codes, charges, dates repeat)
+        self.envelope = {tag: getattr(self, "_" + tag) for tag in _ENVELOPE}
+        self.body = {tag: getattr(self, "_" + tag) for tag in _WATCHED - _ENVELOPE}
 
     def watch(self, segments):
         """Yield ``segments`` unchanged, noting what the writers need."""
-        feed, watched = self.feed, _WATCHED
+        envelope, body = self.envelope, self.body
+        seg = None
         for seg in segments:
-            if seg.tag in watched:
-                feed(seg)
+            step = envelope.get(seg.tag)
+            if step is not None:
+                step(seg)
+            elif self.tx is not None and self.tx.st01 == "837":
+                step = body.get(seg.tag)
+                if step is not None:
+                    step(seg)
             yield seg
+        if seg is not None:
+            self.last = seg.index
 
-    def feed(self, seg) -> None:
-        tag = seg.tag
-        tx = self.tx
-        if tx is not None and tag not in ("SE", "ST", "GS", "GE", "ISA", "IEA"):
-            tx.end = self.gs.end = seg.index
-            if self.claim is not None:
-                self.claim.end = seg.index
-            if tx.st01 == "837":
-                getattr(self, "_" + tag)(seg)
-            return
-        method = getattr(self, "_" + tag, None)
-        if method is not None:
-            method(seg)
+    def _share(self, value):
+        return self.shared.setdefault(value, value)
 
     # -- envelopes -----------------------------------------------------------------
     def _ISA(self, seg):
-        self._close_set()
+        self._close_set(seg.index)
         self.isa = Interchange(seg, self.reader.delimiters)
         self.interchanges.append(self.isa)
         self.gs = None
 
     def _IEA(self, seg):
-        self._close_set()
+        self._close_set(seg.index)
         self.isa = self.gs = None
 
     def _GS(self, seg):
-        self._close_set()
+        self._close_set(seg.index)
         if self.isa is None:  # a group outside an interchange: acknowledged in none
             self.gs = None
             return
@@ -149,7 +150,7 @@ class Collector:
         self.isa.groups.append(self.gs)
 
     def _GE(self, seg):
-        self._close_set()
+        self._close_set(seg.index)
         if self.gs is not None:
             self.gs.declared = seg.get(1)
             self.gs.end = seg.index
@@ -157,30 +158,39 @@ class Collector:
         self.gs = None
 
     def _ST(self, seg):
-        self._close_set()
+        self._close_set(seg.index)
         if self.gs is None:
             return
         st03 = seg.get(3)
         self.tx = TxSet(seg.get(1), seg.get(2), st03, st03 or self.gs.version, seg.index)
-        self.gs.end = seg.index
         self.gs.sets.append(self.tx)
         self.billing, self.subscriber, self.patient, self.hl = ("", ""), None, None, ""
 
     def _SE(self, seg):
         if self.tx is not None:
-            self.tx.end = self.gs.end = seg.index
             self.tx.complete = True
-        self._close_set()
+            self._close_set(seg.index + 1)
 
-    def _close_set(self):
-        self.tx = self.claim = self.line = None
+    def _close_set(self, index):
+        """The open set (and claim) end before segment ``index``."""
+        self._close_claim(index)
+        if self.tx is not None:
+            self.tx.end = index - 1
+        if self.gs is not None:
+            self.gs.end = index - 1
+        self.tx = self.line = None
+
+    def _close_claim(self, index):
+        if self.claim is not None:
+            self.claim.end = index - 1
+        self.claim = self.line = None
 
     # -- 837P ----------------------------------------------------------------------
     def _BHT(self, seg):
         self.tx.bht = (seg.get(3), seg.get(4))
 
     def _HL(self, seg):
-        self.claim = self.line = None
+        self._close_claim(seg.index)
         self.hl = seg.get(3)
         if self.hl == "22":
             self.subscriber = self.patient = None
@@ -203,8 +213,8 @@ class Collector:
                 self.patient = person
 
     def _CLM(self, seg):
-        self.line = None
-        self.claim = Claim(seg.get(1), seg.get(2), seg.index, self.billing,
+        self._close_claim(seg.index)
+        self.claim = Claim(seg.get(1), self._share(seg.get(2)), seg.index, self.billing,
                            self.patient or self.subscriber)
         self.tx.claims.append(self.claim)
 
@@ -217,22 +227,25 @@ class Collector:
         line = self.line
         if line is None:
             return
+        share = self._share
         line.index = seg.index
-        line.procedure = tuple(seg.get(1).split(self.reader.delimiters.component))
-        line.charge, line.units = seg.get(2), seg.get(4)
+        line.procedure = share(tuple(seg.get(1).split(self.reader.delimiters.component)))
+        line.charge, line.units = share(seg.get(2)), share(seg.get(4))
 
     def _DTP(self, seg):
         qualifier = seg.get(1)
         if self.line is not None:
             if qualifier == "472":
-                self.line.dos = seg.get(3)
+                self.line.dos = self._share(seg.get(3))
         elif self.claim is not None and qualifier in ("472", "434"):
-            self.claim.dos = seg.get(3)
+            self.claim.dos = self._share(seg.get(3))
 
     def _REF(self, seg):
         if self.line is not None and seg.get(1) == "6R":
             self.line.control = seg.get(2)
 
     def facts(self) -> list[Interchange]:
-        self._close_set()
+        """The file's interchanges (once it was read to its end)."""
+        self._close_set(self.last + 1)
+        self.shared = {}
         return self.interchanges
