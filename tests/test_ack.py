@@ -31,6 +31,7 @@ UPDATE = os.environ.get("EDI_LINT_UPDATE_GOLDEN") == "1"
 MISTAKES = ROOT / "fixtures" / "837" / "ecm_mistakes.x12"
 TAR = ROOT / "fixtures" / "278" / "ecm_tar_mistakes_request.x12"
 DATE = "202506301200"
+CORPUS = ROOT.parent / "shared" / "corpus" / "837p"
 
 
 def pyx12_errors(text: str) -> list:
@@ -104,6 +105,15 @@ def test_exit_codes_do_not_change_with_the_format():
         assert proc.returncode == 0 and proc.stdout.startswith(b"ISA*00*")
 
 
+def test_the_format_can_come_from_a_configuration_file(tmp_path):
+    config = tmp_path / "setup.cfg"
+    config.write_text("[edi_lint]\nformat = 277ca\n")
+    proc = subprocess.run([sys.executable, "-m", "edi_lint", "check", "--config", str(config),
+                           "--ack-date", DATE, str(MISTAKES)], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == (GOLDEN / "ecm_mistakes.277ca").read_text()
+
+
 def test_a_bad_ack_date_is_a_usage_error():
     proc = subprocess.run([sys.executable, "-m", "edi_lint", "check", "--format", "999",
                            "--ack-date", "20250231", str(MISTAKES)], capture_output=True, text=True)
@@ -127,6 +137,23 @@ def test_999_answers_each_interchange_with_swapped_ids_and_input_control_numbers
     assert "GS*FA*MEDICAL*SENDER*20250630*1200*7*X*005010X231A1~" in text
     assert "AK1*HC*7*005010X222A1~" in text and "AK1*HC*8*005010X222A1~" in text
     assert pyx12_errors(text) == []
+
+
+def test_one_output_never_repeats_an_interchange_control_number(tmp_path):
+    text = build_837(_claims(), control="000000005")
+    result = _lint(_write(tmp_path, text, "a.x12"), _write(tmp_path, text, "b.x12"))
+    for ack in (write_999(result), write_277ca(result)):
+        assert re.findall(r"IEA\*1\*(\d+)~", ack) == ["000000005", "000000006"]
+        assert "GE*1*6~" in ack
+        assert pyx12_errors(ack) == []
+
+
+def test_every_fixture_and_corpus_file_is_acknowledged_validly():
+    paths = [ROOT / "fixtures"] + [p for p in (CORPUS, CORPUS.parent / "278") if p.is_dir()]
+    result = _lint(*paths, jobs=2)
+    for ack in (write_999(result), write_277ca(result)):
+        assert ack.count("ISA*00*") > 10
+        assert pyx12_errors(ack) == []
 
 
 def test_999_segment_and_element_errors(tmp_path):
@@ -280,7 +307,6 @@ def test_999_documented_difference_missing_se():
     assert [(i[0], i[2]) for i in both["pyx12"]["ik3"]] == [("SE", "3")]
 
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "837p"
 EXPECTED = ROOT / "tests" / "data" / "ack999_corpus.json"
 
 

@@ -34,6 +34,7 @@ def write(result, stream, when, facts_of) -> None:
         if SEVERITY_RANK[f.severity] >= fail:
             by_path.setdefault(f.path, []).append(f)
     every = write999.findings_by_path(result.findings)
+    out = Segments(stream)
     for summary in result.files:
         found = by_path.get(summary.path, ())
         for ic in facts_of(summary):
@@ -43,13 +44,12 @@ def write(result, stream, when, facts_of) -> None:
                     if tx.st01 == "837" and tx.claims]
             if not sets:
                 continue
-            out = Segments(stream)
-            group_control = open_interchange(out, ic, when, "HN", VERSION)
+            control = open_interchange(out, ic, when, "HN", VERSION)
             for number, tx in enumerate(sets, 1):
                 rejections = _rejections(tx, [f for f in found
                                               if tx.index <= f.segment_index <= tx.end])
                 _set(out, number, tx, rejections, when, show_phi)
-            close_interchange(out, ic, len(sets), group_control)
+            close_interchange(out, len(sets), control)
 
 
 def _rejections(tx, found) -> dict:

@@ -26,16 +26,16 @@ def write(result, stream, when, facts_of) -> None:
     fail = SEVERITY_RANK[result.options.fail_on]
     show_phi = result.options.show_phi
     by_path = findings_by_path(result.findings)
+    out = Segments(stream)
     for summary in result.files:
         found = by_path.get(summary.path, _EMPTY)
         for ic in facts_of(summary):
             if not ic.groups:  # nothing a 999 can answer (an ISA alone is a TA1's)
                 continue
-            out = Segments(stream)
-            group_control = open_interchange(out, ic, when, "FA", VERSION)
+            control = open_interchange(out, ic, when, "FA", VERSION)
             for number, group in enumerate(ic.groups, 1):
                 _group(out, number, group, ic, found, fail, show_phi)
-            close_interchange(out, ic, len(ic.groups), group_control)
+            close_interchange(out, len(ic.groups), control)
 
 
 _EMPTY = ([], [])

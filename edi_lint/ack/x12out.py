@@ -1,7 +1,7 @@
 """Writing acknowledgment X12: segments, the answering ISA/GS, and the date stamp.
 
 An acknowledgment answers one input interchange: its ISA and GS swap the input's
-sender and receiver, its ISA13 is the input's (so the submitter matches the two), and
+sender and receiver, its ISA13 is the input's (so the submitter matches the two; another number when one output would repeat it), and
 its dates come from ``--ack-date`` or the clock. Separators are fixed: ``*`` elements,
 ``:`` components, ``^`` repetitions, ``~`` ending each segment, one a line.
 """
@@ -36,11 +36,13 @@ def stamp(ack_date: str | None) -> tuple[str, str]:
 
 
 class Segments:
-    """Segments written to a text stream, counted for SE01."""
+    """Segments written to a text stream, counted for SE01; the interchange control numbers
+    used so far (one output never repeats one)."""
 
     def __init__(self, stream):
         self.write = stream.write
         self.count = 0
+        self.used: set[int] = set()
 
     def seg(self, *elements) -> None:
         """One segment; trailing empty elements are left out."""
@@ -50,31 +52,34 @@ class Segments:
         self.write("*".join(values) + "~\n")
         self.count += 1
 
-
-def control_number(isa13: str) -> str:
-    """The acknowledgment's ISA13: the input's when it is 9 digits, else 000000001."""
-    return isa13 if len(isa13) == 9 and isa13.isdigit() else "000000001"
+    def control_number(self, isa13: str) -> str:
+        """The acknowledgment's ISA13: the input's when it is 9 digits and not used yet in
+        this output, else the next number after the highest used (from 000000001)."""
+        number = int(isa13) if len(isa13) == 9 and isa13.isdigit() else 0
+        if not number or number in self.used:
+            number = max(self.used, default=0) + 1
+        self.used.add(number)
+        return f"{number:09d}"
 
 
 def open_interchange(out: Segments, ic, when, gs01: str, version: str) -> str:
     """ISA and GS answering interchange ``ic`` (its first group's GS ids, swapped);
-    returns the GS06 used (the ISA13 as a number)."""
+    returns the control number used (ISA13, IEA02, and as a number GS06 and GE02)."""
     date, time = when
-    control = control_number(ic.control)
+    control = out.control_number(ic.control)
     out.seg("ISA", "00", " " * 10, "00", " " * 10, ic.receiver[0].ljust(2)[:2],
             ic.receiver[1].ljust(15)[:15], ic.sender[0].ljust(2)[:2],
             ic.sender[1].ljust(15)[:15], date[2:], time, "^", "00501", control, "0",
             ic.usage if ic.usage in ("P", "T") else "P", ":")
     first = ic.groups[0]
-    group_control = str(int(control))
-    out.seg("GS", gs01, _id(first.receiver), _id(first.sender), date, time, group_control,
+    out.seg("GS", gs01, _id(first.receiver), _id(first.sender), date, time, str(int(control)),
             "X", version)
-    return group_control
+    return control
 
 
-def close_interchange(out: Segments, ic, sets: int, group_control: str) -> None:
-    out.seg("GE", str(sets), group_control)
-    out.seg("IEA", "1", control_number(ic.control))
+def close_interchange(out: Segments, sets: int, control: str) -> None:
+    out.seg("GE", str(sets), str(int(control)))
+    out.seg("IEA", "1", control)
 
 
 def _id(value: str) -> str:
