@@ -193,6 +193,31 @@ def test_999_envelope_errors_and_counts(tmp_path):
     assert pyx12_errors(ack) == []
 
 
+@pytest.mark.parametrize("name,mutate,expected", [
+    ("ST03 holds our component separator", lambda t: t.replace(
+        "ST*837*0001*005010X222A1", "ST*837*0001*0050:10X222A1"), "AK2*837*0001*005010X222A1~"),
+    ("ST01 mangled", lambda t: t.replace("ST*837*", "ST*8X7*"), "AK9*R*1*1*0~"),
+    ("GS01 missing", lambda t: t.replace("GS*HC*", "GS**"), "AK1*HC*1*005010X222A1~"),
+    ("GS06 not a number", lambda t: t.replace("*1*X*005010X222A1~", "*X*X*005010X222A1~"),
+     "AK1*HC*0*005010X222A1~"),
+    ("a byte outside ASCII in ISA06", lambda t: t.replace("ZZ*SENDER ", "ZZ*SEN\x85DER", 1),
+     "ZZ*SENDER         *250630"),
+])
+def test_broken_envelopes_still_give_a_valid_999(tmp_path, name, mutate, expected):
+    path = tmp_path / "in.x12"
+    path.write_bytes(mutate(build_837(_claims())).encode("latin-1"))
+    ack = write_999(_lint(path, show_phi=True))
+    assert expected in ack
+    assert pyx12_errors(ack) == []
+
+
+def test_an_amount_x12_cannot_carry_is_0_in_the_277ca(tmp_path):
+    text = build_837(_claims()).replace("CLM*C1*400.00", "CLM*C1*1E400")
+    ack = write_277ca(_lint(_write(tmp_path, text), select=("B",)))  # X102 aside
+    assert "TRN*2*C1~\nSTC*A2:20*20250630*WQ*0~" in ack
+    assert pyx12_errors(ack) == []
+
+
 def test_finding_data_wins_over_the_fallback_table():
     from edi_lint.ack.write999 import element_refs, syntax
     f = Finding("X101", "NM1 lacks required element NM109", segment_id="NM1")

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..findings import SEVERITY_RANK
 from . import codes, write999
-from .x12out import UNSAFE, Segments, close_interchange, open_interchange
+from .x12out import Segments, clean, close_interchange, open_interchange
 
 VERSION = "005010X214"
 MASKED = "MASKED"
@@ -153,8 +153,8 @@ def _claim(out, claim, rejected, date, show_phi) -> None:
                 "", "", _units(line.units))
         extra = [_status(s) for s in statuses[1:3]]
         out.seg("STC", _status(statuses[0]), date, "U", "", "", "", "", "", "", *extra)
-        if line.control and not UNSAFE.search(line.control):
-            out.seg("REF", "FJ", line.control[:50])
+        if clean(line.control, 50):
+            out.seg("REF", "FJ", clean(line.control, 50))
         dates = _dates(line.dos)
         if dates:
             out.seg("DTP", "472", *dates)
@@ -217,7 +217,11 @@ def _money(raw: str) -> Decimal:
         value = Decimal(raw)
     except (InvalidOperation, ValueError):
         return Decimal(0)
-    return value if value.is_finite() else Decimal(0)
+    # not an amount X12 can carry (X102 reports the element): counted as 0
+    return value if value.is_finite() and abs(value) < _MAX_AMOUNT else Decimal(0)
+
+
+_MAX_AMOUNT = Decimal(10) ** 15
 
 
 def _amount(value: Decimal) -> str:
@@ -231,10 +235,7 @@ def _units(raw: str) -> str:
         value = Decimal(raw)
     except (InvalidOperation, ValueError):
         return ""
-    return _amount(value) if value.is_finite() and value > 0 else ""
+    return _amount(value) if value.is_finite() and 0 < value < _MAX_AMOUNT else ""
 
 
-def _safe(value: str, limit: int) -> str:
-    """``value`` cut to ``limit`` characters, '' when it holds a separator of ours."""
-    value = (value or "").strip()
-    return "" if UNSAFE.search(value) else value[:limit]
+_safe = clean

@@ -14,9 +14,15 @@ from bisect import bisect_left, bisect_right
 
 from ..findings import SEVERITY_RANK
 from . import codes
-from .x12out import UNSAFE, Segments, close_interchange, open_interchange
+from .x12out import UNSAFE, Segments, clean, close_interchange, open_interchange
 
 VERSION = "005010X231A1"
+# AK201: the transaction sets a 005010X231A1 999 acknowledges
+SET_IDS = frozenset(("270", "271", "276", "277", "278", "820", "834", "835", "837"))
+# AK101: the functional identifier code of each; a GS01 that is none of them is read
+# from the group's first set
+GROUP_IDS = {"270": "HS", "271": "HB", "276": "HR", "277": "HN", "278": "HI", "820": "RA",
+             "834": "BE", "835": "HP", "837": "HC"}
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 
 
@@ -95,7 +101,12 @@ def element_refs(finding) -> list[tuple[int, int | None, int | None, str]]:
 def _group(out, number, group, ic, found, fail, show_phi) -> None:
     start = out.count
     out.seg("ST", "999", f"{number:04d}", VERSION)
-    out.seg("AK1", group.fic, group.control, group.version)
+    version = group.version or next((tx.version for tx in group.sets if tx.version), "")
+    fic = group.fic if group.fic in GROUP_IDS.values() else next(
+        (GROUP_IDS[tx.st01] for tx in group.sets if tx.st01 in GROUP_IDS), "HC")
+    control = group.control.strip()  # AK102 is numeric: a GS06 that is not is 0
+    out.seg("AK1", fic, control[:9] if control.isdigit() and control.isascii() else "0",
+            clean(version, 12) or "005010")
     group_codes = group_errors(group, found)
     accepted = errors = 0
     for tx in group.sets:
@@ -152,8 +163,11 @@ def _status(tx, found, fail):
 
 
 def _set(out, tx, ic, found, fail, show_phi) -> str:
-    """AK2..IK5 of one transaction set; returns its IK501."""
-    out.seg("AK2", tx.st01, tx.control, tx.st03)
+    """AK2..IK5 of one transaction set; returns its IK501. A set whose ST01 is none of the
+    ids AK201 takes (a mangled ST) gets no AK2: AK9 counts it received, not accepted."""
+    if tx.st01 not in SET_IDS:
+        return "R"
+    out.seg("AK2", clean(tx.st01, 3), clean(tx.control, 9) or "0", clean(tx.st03, 35))
     status, set_codes, problems = _status(tx, found, fail)
     written = False
     for index, items in problems.items():
@@ -223,7 +237,8 @@ def _bad_value(finding, element, component, ic, show_phi) -> str:
         pieces = value.split(ic.delimiters[1])
         value = pieces[component - 1] if component <= len(pieces) else ""
     value = value.strip()[:99]
-    return "" if UNSAFE.search(value) else value
+    printable = value.isascii() and value.isprintable()
+    return value if printable and not UNSAFE.search(value) else ""
 
 
 def _numeric(code: str):

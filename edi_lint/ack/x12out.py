@@ -14,6 +14,16 @@ _STAMP = re.compile(r"\d{8}(\d{4})?")
 UNSAFE = re.compile(r"[*:~^\r\n]")  # our separators: a value holding one is not written
 
 
+_NOT_COPIED = re.compile(r"[*:~^]|[^ -~]")  # our separators, what is not printable ASCII
+
+
+def clean(value: str, limit: int) -> str:
+    """An input value copied into an acknowledgment: without our separators (an input with
+    other delimiters can hold them as data) or bytes X12's basic and extended character
+    sets lack, spaces trimmed, at most ``limit`` characters."""
+    return _NOT_COPIED.sub("", value or "").strip()[:limit]
+
+
 def parse_ack_date(text: str) -> tuple[str, str]:
     """'YYYYMMDD' or 'YYYYMMDDHHMM' -> (CCYYMMDD, HHMM); ValueError when it is neither
     or names no real date and time (a date alone is at 0000)."""
@@ -67,9 +77,9 @@ def open_interchange(out: Segments, ic, when, gs01: str, version: str) -> str:
     returns the control number used (ISA13, IEA02, and as a number GS06 and GE02)."""
     date, time = when
     control = out.control_number(ic.control)
-    out.seg("ISA", "00", " " * 10, "00", " " * 10, ic.receiver[0].ljust(2)[:2],
-            ic.receiver[1].ljust(15)[:15], ic.sender[0].ljust(2)[:2],
-            ic.sender[1].ljust(15)[:15], date[2:], time, "^", "00501", control, "0",
+    out.seg("ISA", "00", " " * 10, "00", " " * 10, clean(ic.receiver[0], 2).ljust(2),
+            clean(ic.receiver[1], 15).ljust(15), clean(ic.sender[0], 2).ljust(2),
+            clean(ic.sender[1], 15).ljust(15), date[2:], time, "^", "00501", control, "0",
             ic.usage if ic.usage in ("P", "T") else "P", ":")
     first = ic.groups[0]
     out.seg("GS", gs01, _id(first.receiver), _id(first.sender), date, time, str(int(control)),
@@ -84,5 +94,5 @@ def close_interchange(out: Segments, sets: int, control: str) -> None:
 
 def _id(value: str) -> str:
     """A GS02/GS03 application id (2 to 15 characters)."""
-    value = value.strip()[:15]
+    value = clean(value, 15)
     return value if len(value) >= 2 else (value or "NA").ljust(2, "0")
