@@ -1,8 +1,9 @@
 """Writing acknowledgment X12: segments, the answering ISA/GS, and the date stamp.
 
 An acknowledgment answers one input interchange: its ISA and GS swap the input's
-sender and receiver, its ISA13 is the input's (so the submitter matches the two; another number when one output would repeat it), and
-its dates come from ``--ack-date`` or the clock. Separators are fixed: ``*`` elements,
+sender and receiver, its ISA13 is the input's (so the submitter matches the two; another
+number when one output would repeat it), and its dates come from ``--ack-date`` or the
+clock. Separators are fixed: ``*`` elements,
 ``:`` components, ``^`` repetitions, ``~`` ending each segment, one a line.
 """
 from __future__ import annotations
@@ -77,11 +78,14 @@ def open_interchange(out: Segments, ic, when, gs01: str, version: str) -> str:
     returns the control number used (ISA13, IEA02, and as a number GS06 and GE02)."""
     date, time = when
     control = out.control_number(ic.control)
-    out.seg("ISA", "00", " " * 10, "00", " " * 10, clean(ic.receiver[0], 2).ljust(2),
-            clean(ic.receiver[1], 15).ljust(15), clean(ic.sender[0], 2).ljust(2),
-            clean(ic.sender[1], 15).ljust(15), date[2:], time, "^", "00501", control, "0",
-            ic.usage if ic.usage in ("P", "T") else "P", ":")
     first = ic.groups[0]
+    # an ISA read without its ids: ZZ and the ids of its first GS
+    receiver = clean(ic.receiver[1], 15) or _id(first.receiver)
+    sender = clean(ic.sender[1], 15) or _id(first.sender)
+    out.seg("ISA", "00", " " * 10, "00", " " * 10, clean(ic.receiver[0], 2).ljust(2, "Z"),
+            receiver.ljust(15), clean(ic.sender[0], 2).ljust(2, "Z"), sender.ljust(15),
+            date[2:], time, "^", "00501", control, "0",
+            ic.usage if ic.usage in ("P", "T") else "P", ":")
     out.seg("GS", gs01, _id(first.receiver), _id(first.sender), date, time, str(int(control)),
             "X", version)
     return control

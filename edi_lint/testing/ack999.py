@@ -4,8 +4,8 @@
 validates the same segments, ``normalized``, with its 837 map and writes a 999 through
 ``x12n_document``'s ``fd_997``), and returns for each acknowledged transaction set (AK1
 group control, AK2 set control) the IK3, IK4 and IK5 of both: ``(IK301, IK302, IK304)``,
-``(IK302, IK401, IK403)`` and ``(IK501, IK502s)``. IK303 (pyx12 leaves it empty: 837 and 278 have no LS
-loops), IK402 and IK404 are not compared. Which differences are expected is listed in
+``(IK302, IK401, IK403)`` and ``(IK501, IK502s)``. IK303 (pyx12 leaves it empty: 837 and
+278 have no LS loops), IK402 and IK404 are not compared. Which differences are expected is listed in
 docs/acknowledgments.md.
 """
 from __future__ import annotations
