@@ -203,7 +203,8 @@ def test_999_envelope_errors_and_counts(tmp_path):
     ("a byte outside ASCII in ISA06", lambda t: t.replace("ZZ*SENDER ", "ZZ*SEN\x85DER", 1),
      "ZZ*SENDER         *250630"),
     ("an ISA read without its ids",
-     lambda t: t.replace("ISA*00*          ", "ISA*00* ~        ", 1), "*ZZ*MEDICAL        *ZZ*SENDER         *250630"),
+     lambda t: t.replace("ISA*00*          ", "ISA*00* ~        ", 1),
+     "*ZZ*MEDICAL        *ZZ*SENDER         *250630"),
 ])
 def test_broken_envelopes_still_give_a_valid_999(tmp_path, name, mutate, expected):
     path = tmp_path / "in.x12"
