@@ -202,6 +202,10 @@ def test_999_envelope_errors_and_counts(tmp_path):
      "AK1*HC*0*005010X222A1~"),
     ("a byte outside ASCII in ISA06", lambda t: t.replace("ZZ*SENDER ", "ZZ*SEN\x85DER", 1),
      "ZZ*SENDER         *250630"),
+    ("ST02 of 3 characters", lambda t: t.replace("ST*837*0001*", "ST*837*009*").replace(
+        "*0001~\nGE", "*009~\nGE"), "AK2*837*0009*005010X222A1~"),
+    ("an ISA qualifier that is none", lambda t: t.replace("*ZZ*SENDER ", "*SE*SENDER ", 1),
+     "*ZZ*SENDER         *250630"),
     ("an ISA read without its ids",
      lambda t: t.replace("ISA*00*          ", "ISA*00* ~        ", 1),
      "*ZZ*MEDICAL        *ZZ*SENDER         *250630"),

@@ -167,7 +167,8 @@ def _set(out, tx, ic, found, fail, show_phi) -> str:
     ids AK201 takes (a mangled ST) gets no AK2: AK9 counts it received, not accepted."""
     if tx.st01 not in SET_IDS:
         return "R"
-    out.seg("AK2", clean(tx.st01, 3), clean(tx.control, 9) or "0", clean(tx.st03, 35))
+    # AK202 takes 4 to 9 characters: a shorter ST02 is padded with zeros
+    out.seg("AK2", tx.st01, clean(tx.control, 9).rjust(4, "0"), clean(tx.st03, 35))
     status, set_codes, problems = _status(tx, found, fail)
     written = False
     for index, items in problems.items():
@@ -222,8 +223,9 @@ def _segment(out, position, items, ic, show_phi) -> bool:
 def _business_unit(finding) -> str:
     """CTX01 naming the claim (CLM01) or the TAR (TRN02) of a finding, '' when none."""
     for name, value in (("CLM01", finding.claim_id), ("TRN02", finding.trace)):
-        if value and not UNSAFE.search(value):
-            return f"{name}:{value[:35]}"
+        value = clean(value, 35)
+        if value:
+            return f"{name}:{value}"
     return ""
 
 

@@ -82,8 +82,8 @@ def open_interchange(out: Segments, ic, when, gs01: str, version: str) -> str:
     # an ISA read without its ids: ZZ and the ids of its first GS
     receiver = clean(ic.receiver[1], 15) or _id(first.receiver)
     sender = clean(ic.sender[1], 15) or _id(first.sender)
-    out.seg("ISA", "00", " " * 10, "00", " " * 10, clean(ic.receiver[0], 2).ljust(2, "Z"),
-            receiver.ljust(15), clean(ic.sender[0], 2).ljust(2, "Z"), sender.ljust(15),
+    out.seg("ISA", "00", " " * 10, "00", " " * 10, _qualifier(ic.receiver[0]),
+            receiver.ljust(15), _qualifier(ic.sender[0]), sender.ljust(15),
             date[2:], time, "^", "00501", control, "0",
             ic.usage if ic.usage in ("P", "T") else "P", ":")
     out.seg("GS", gs01, _id(first.receiver), _id(first.sender), date, time, str(int(control)),
@@ -94,6 +94,14 @@ def open_interchange(out: Segments, ic, when, gs01: str, version: str) -> str:
 def close_interchange(out: Segments, sets: int, control: str) -> None:
     out.seg("GE", str(sets), str(int(control)))
     out.seg("IEA", "1", control)
+
+
+_QUALIFIERS = frozenset(("01", "14", "20", "27", "28", "29", "30", "33", "ZZ"))
+
+
+def _qualifier(value: str) -> str:
+    """ISA05/ISA07 as read when it is a 005010 qualifier (I05), else ZZ (mutually defined)."""
+    return value if value in _QUALIFIERS else "ZZ"
 
 
 def _id(value: str) -> str:
