@@ -15,7 +15,7 @@ from . import __version__
 from .engine import DEFAULT_EXTENSIONS, Options, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html")
+FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
 
 
 class _Group(click.Group):
@@ -140,9 +140,12 @@ def _payers(values):
 @click.option("--sniff-txt", is_flag=True,
               help="Skip a named .txt file that does not start with an ISA, as the directory"
                    " walk does (the pre-commit hook passes this).")
+@click.option("--ack-date", default=None, metavar="YYYYMMDD[HHMM]",
+              help="Date (and time) written in --format 999/277ca acknowledgments"
+                   " (default: the clock's).")
 def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, profile, select,
           ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt,
-          payers):
+          payers, ack_date):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
@@ -153,7 +156,8 @@ def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, 
                      payers=_payers(payers))
     fmt = settings.pop("format")
     options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
-                      sniff_txt=sniff_txt, **settings)
+                      sniff_txt=sniff_txt, ack=fmt in ("999", "277ca"), ack_date=ack_date,
+                      **settings)
     result = lint(list(paths), options)
     if write_baseline:
         count = baselines.write(result.findings, write_baseline)

@@ -39,7 +39,7 @@ from .findings import SEVERITIES
 INI_SECTION = "edi_lint"
 TOML_TABLE = ("tool", "edi-lint")
 CANDIDATES = ("setup.cfg", "tox.ini", "pyproject.toml")
-FORMATS = ("text", "json", "sarif", "junit", "github", "html")
+FORMATS = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger", "roster",
         "fail-on", "min-severity", "format", "jobs", "payers")
 PATH_KEYS = ("profile", "ledger", "roster")

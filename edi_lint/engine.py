@@ -61,6 +61,8 @@ class Options:
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: bool = False
     sniff_txt: bool = False  # named .txt files too are read only when they start with an ISA
+    ack: bool = False  # collect what 999 and 277CA acknowledgments need (edi_lint.ack)
+    ack_date: str | None = None  # their date, YYYYMMDD[HHMM]; None: the clock's
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
@@ -79,6 +81,12 @@ class Options:
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
                 raise UsageError(f"severity {code}={level!r} is not one of {', '.join(SEVERITIES)}")
+        if self.ack_date is not None:
+            from .ack.x12out import parse_ack_date
+            try:
+                parse_ack_date(self.ack_date)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         jobs = self.jobs
         if jobs != "auto" and (type(jobs) is not int or jobs < 1):
             raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")
@@ -105,6 +113,8 @@ class FileSummary:
         """Claims or TARs were read and none of them is in the payer scope."""
         out = self.out_of_scope_claims + self.out_of_scope_tars
         return out > 0 and out == self.claims + self.tar_requests + self.tar_responses
+    # with Options.ack: the file's interchanges as edi_lint.ack.model facts (not in the JSON)
+    ack: list | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -571,10 +581,16 @@ class Linter:
         if self.options.ig:  # --ig: pyx12's 837P implementation-guide pass (edi_lint/ig.py)
             from .ig import IgPass
             ig = IgPass(report, reader, self.options.show_phi)
+        segments = reader if ig is None else ig.watch(reader)
+        collector = None
+        if self.options.ack:  # facts for the 999 and 277CA writers (edi_lint/ack)
+            from .ack.model import Collector
+            collector = Collector(reader, self.options.show_phi)
+            segments = collector.watch(segments)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
-            tracker.run(reader if ig is None else ig.watch(reader), after)
+            tracker.run(segments, after)
             if part is not None:  # where this part ended, for the next one and the merge
                 part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
                                 tracker.counts(), tracker.handover())
@@ -586,6 +602,8 @@ class Linter:
             if gc_was_enabled:
                 gc.enable()
         summary.transactions = tracker.transactions
+        if collector is not None:
+            summary.ack = collector.facts()
         findings.extend(reader.findings)
         if summary.scope_note is not None and part is None:
             # B001 when none of the file's claims and TARs is in scope (a part of a file

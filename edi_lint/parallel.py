@@ -52,7 +52,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
     """Whether ``files`` are worth (and able to be) checked in several processes."""
     if jobs_for(linter.options.jobs, files) < 2 or not files or "-" in files:
         return False
-    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or linter.options.ig):
+    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or _whole_files(linter.options)):
         return False
     if linter.profile_given:
         try:
@@ -94,6 +94,12 @@ def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     return work
 
 
+def _whole_files(options) -> bool:
+    """Whether files are checked whole, never cut into parts: ``--ig`` hands pyx12 whole
+    interchanges, and acknowledgments (``ack``) collect their facts file by file."""
+    return options.ig or options.ack
+
+
 class Unavailable(Exception):
     """This system cannot start worker processes (no semaphores, no fork...): the run
     goes on in one process."""
@@ -102,7 +108,7 @@ class Unavailable(Exception):
 def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch;
     ``Unavailable`` (before anything was checked) when the workers cannot start."""
-    work = plan_work(files, linter.jobs, split=not linter.options.ig)
+    work = plan_work(files, linter.jobs, split=not _whole_files(linter.options))
     order = sorted(range(len(work)), key=lambda i: (-work[i][3], i))  # big ones first
     workers = min(linter.jobs, len(work)) - 1
     profile = linter.profile if linter.profile_given else None

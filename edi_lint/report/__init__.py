@@ -13,6 +13,9 @@ FORMATS = ("text", "json")
 
 
 def _module(fmt: str):
+    if fmt in ("999", "277ca"):  # acknowledgments: X12, written by edi_lint.ack
+        from .. import ack
+        return _Ack(ack, fmt)
     if fmt == "json":
         from . import json_format as module
     elif fmt == "text":
@@ -20,6 +23,22 @@ def _module(fmt: str):
     else:
         module = importlib.import_module(f"{__name__}.{fmt}_format")
     return module
+
+
+class _Ack:
+    """An acknowledgment format as a report module (``write`` only)."""
+
+    def __init__(self, ack, fmt):
+        self.ack, self.fmt = ack, fmt
+
+    def write(self, result, stream):
+        self.ack.write(result, self.fmt, stream)
+
+    def render(self, result):
+        from io import StringIO
+        out = StringIO()
+        self.write(result, out)
+        return out.getvalue()
 
 
 def render(result, fmt: str) -> str:
