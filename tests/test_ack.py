@@ -278,6 +278,19 @@ def test_277ca_accepts_and_rejects_claims_by_fail_on(tmp_path):
     assert pyx12_errors(warned) == []
 
 
+def test_min_severity_shapes_displays_not_acknowledgments(tmp_path):
+    """--min-severity error hides the B305 warning from reports; the 277CA of a run with
+    --fail-on warning still rejects its line (178), as without the display filter."""
+    from edi_lint.report import render
+    text = build_837(_claims()).replace("SV1*HC:G9012:U2*400.00", "SV1*HC:G9012:U2*450.00", 1)
+    path = _write(tmp_path, text)
+    shown = _lint(path, fail_on="warning", min_severity="error")
+    assert "B305" not in render(shown, "text")
+    ack = render(shown, "277ca")
+    assert "SVC*HC:G9012:U2*450*****1~\nSTC*A7:178*20250630*U~\n" in ack
+    assert ack == render(_lint(path, fail_on="warning"), "277ca")
+
+
 def test_277ca_leaves_out_the_sets_the_999_rejects(tmp_path):
     text = build_837(_claims(), st_per_transaction=1).replace("CLM*C2*", "CLM**", 1)
     result = _lint(_write(tmp_path, text))

@@ -3,11 +3,13 @@
 ``render`` returns the whole text; ``write`` puts the same text on a stream, in
 pieces where the format can (JSON: a big batch's report never exists as one string).
 Both show ``result.shown()``: the findings at or above ``options.min_severity``, with
-the summary still counting all of them.
+the summary still counting all of them. Acknowledgments are answers, not displays: they
+always read every finding.
 """
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 
 FORMATS = ("text", "json")
 
@@ -32,6 +34,8 @@ class _Ack:
         self.ack, self.fmt = ack, fmt
 
     def write(self, result, stream):
+        if result.counted is not None:  # --min-severity shapes displays, not answers
+            result = replace(result, findings=result.counted, counted=None)
         self.ack.write(result, self.fmt, stream)
 
     def render(self, result):
