@@ -218,12 +218,16 @@ def parse(path):
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="Output format (default text).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="Output format (default text).")
 def rules_command(fmt):
     """List every rule: code, tip ids, severity, summary."""
     from .rules.registry import all_rules
     rules = all_rules()
+    if fmt == "markdown":
+        from .report.rules_table import rules_markdown
+        _write(rules_markdown(rules))
+        return
     if fmt == "json":
         import json
         data = [{"code": r.code, "name": r.name, "tips": list(r.tips), "severity": r.severity,
