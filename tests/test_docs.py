@@ -1,4 +1,4 @@
-"""The README and docs/ stay true: the rules table is the registry's, every relative link resolves."""
+"""The README and docs/ stay true: the rules table is the registry's; relative links resolve."""
 import re
 from pathlib import Path
 

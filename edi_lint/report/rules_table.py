@@ -1,7 +1,7 @@
 """The rules as a Markdown table (`edi-lint rules --format markdown`).
 
-The README's rules table is this output, pasted between two marker comments;
-tests/test_docs.py checks that it is current.
+The README's rules table is this output, between two marker comments:
+`python tests/test_docs.py` writes it there and tests/test_docs.py checks it is current.
 """
 
 
