@@ -53,17 +53,27 @@ def test_readme_rules_table_is_current():
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 
+def _prose(path: Path) -> str:
+    return re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens."""
+    headings = re.findall(r"^#+ (.+)$", _prose(path), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
 @pytest.mark.parametrize("doc", [README, *DOCS], ids=lambda p: p.name)
 def test_relative_links_point_to_existing_files(doc):
-    text = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.S)
     broken = []
-    for target in LINK.findall(text):
+    for target in LINK.findall(_prose(doc)):
         if re.match(r"[a-z]+:", target):
             continue  # http:, https:, mailto:
-        path = target.split("#", 1)[0]
-        if path and not (doc.parent / path).exists():
+        path, _, anchor = target.partition("#")
+        file = (doc.parent / path) if path else doc
+        if not file.exists() or (anchor and file.suffix == ".md" and anchor not in _anchors(file)):
             broken.append(target)
-    assert broken == [], f"{doc.name}: links to missing files: {broken}"
+    assert broken == [], f"{doc.name}: links to missing files or headings: {broken}"
 
 
 def test_no_document_speaks_of_work_sessions():
