@@ -18,6 +18,20 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html")
 
 
+class _Check(click.Command):
+    """``check``: ``--ig=pyx12`` is the documented spelling of the ``--ig`` flag."""
+
+    def parse_args(self, ctx, args):
+        out = []
+        for arg in args:
+            if arg.startswith("--ig="):
+                if arg != "--ig=pyx12":
+                    raise click.UsageError(f"{arg}: the only value of --ig is pyx12", ctx)
+                arg = "--ig"
+            out.append(arg)
+        return super().parse_args(ctx, out)
+
+
 class _Group(click.Group):
     """Turn any escaped error into one line and exit 2, never a traceback."""
 
@@ -94,7 +108,7 @@ def _split(values):
     return tuple(out)
 
 
-@main.command()
+@main.command(cls=_Check)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
               help="Output format (default text).")
@@ -121,9 +135,12 @@ def _split(values):
 @click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N|auto",
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
                    " more, big files cut at transaction sets).")
-@click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
+@click.option("--ig", "ig", is_flag=True,
+              help="The 837P implementation-guide pass (SNIP 2) runs by default, built in;"
+                   " --ig=pyx12 (or --ig) runs pyx12 itself instead (slow).")
+@click.option("--no-ig", is_flag=True, help="Skip the 837P implementation-guide pass.")
 def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
-          show_phi, config_path, baseline, write_baseline, jobs, ig):
+          show_phi, config_path, baseline, write_baseline, jobs, ig, no_ig):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
@@ -132,7 +149,10 @@ def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, selec
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
                      format=fmt, jobs=jobs)
     fmt = settings.pop("format")
-    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig, **settings)
+    if no_ig and ig:
+        raise UsageError("--no-ig and --ig exclude each other")
+    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS,
+                      ig="off" if no_ig else "pyx12" if ig else "fast", **settings)
     result = lint(list(paths), options)
     if write_baseline:
         count = baselines.write(result.findings, write_baseline)

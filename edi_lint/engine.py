@@ -23,6 +23,7 @@ from .x12.envelope import EnvelopeTracker
 from .x12.reader import SegmentReader
 
 DEFAULT_EXTENSIONS = (".x12", ".edi", ".837", ".278", ".txt")
+IG_MODES = ("fast", "off", "pyx12")  # Options.ig: the implementation-guide pass
 
 
 class UsageError(Exception):
@@ -44,7 +45,8 @@ class Options:
     severity: dict[str, str] = field(default_factory=dict)
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
-    ig: bool = False
+    ig: str | bool = "fast"  # "fast" (the built-in 837P IG pass), "off", "pyx12"
+
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
@@ -60,6 +62,10 @@ class Options:
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
                 raise UsageError(f"severity {code}={level!r} is not one of {', '.join(SEVERITIES)}")
+        ig = {True: "pyx12", False: "off", None: "off"}.get(self.ig, self.ig)
+        if ig not in IG_MODES:
+            raise UsageError(f"ig {self.ig!r} is not one of {', '.join(IG_MODES)}")
+        self.ig = ig
         jobs = self.jobs
         if jobs != "auto" and (type(jobs) is not int or jobs < 1):
             raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")
@@ -260,6 +266,9 @@ class Linter:
                 for tag in rule.segment_ids:
                     self.segment_rules.setdefault(tag, []).append(rule)
         self.ctx = Context(self.profile, self.options, self.rules)
+        # the fast IG pass runs when one of its codes may be reported (I1xx)
+        self.ig_fast = self.options.ig == "fast" and any(
+            r.code.startswith("I1") for r in active)
         self.files: list[FileSummary] = []
         self.findings: list[Finding] = []
         # processes for this run: ``options.jobs``, with "auto" resolved by ``run``
@@ -392,13 +401,25 @@ class Linter:
 
         after = {tag: segment_hook(tag, rules) for tag, rules in self.segment_rules.items()} or None
         ig = None
-        if self.options.ig:  # --ig: pyx12's 837P implementation-guide pass (edi_lint/ig.py)
+        stream = reader
+        if self.options.ig == "pyx12":  # pyx12's own 837P implementation-guide pass (ig.py)
             from .ig import IgPass
             ig = IgPass(report, reader, self.options.show_phi)
+            stream = ig.watch(reader)
+        elif self.ig_fast:  # the built-in 837P implementation-guide pass (igcheck.py)
+            from .igcheck import IgFeed
+
+            def report_ig(code, message, seg, loop, claim_id, data):
+                finding = segment_finding(code, message, path, seg, loop=loop, claim_id=claim_id)
+                finding.data = data
+                findings.append(finding)
+            gs = part.envelope[1] if part is not None and part.envelope is not None else None
+            stream = IgFeed(report_ig, reader, self.options.show_phi, gs,
+                            self.profile.ig_not_used_allowed).watch(reader)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
-            tracker.run(reader if ig is None else ig.watch(reader), after)
+            tracker.run(stream, after)
             if part is not None:  # where this part ended, for the next one and the merge
                 part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
                                 tracker.counts(), tracker.deferred)
@@ -435,6 +456,9 @@ class Linter:
             if gc_was_enabled:
                 gc.enable()
         findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})
+        if self.ig_fast:
+            from .igcheck import drop_twins
+            findings = drop_twins(findings)
         for f in findings:  # no quoted value runs on into another segment's data (PHI)
             f.message = without_spill(f.message)
         return Result(self.files, sort_findings(findings), self.options)

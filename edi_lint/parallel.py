@@ -50,7 +50,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
     """Whether ``files`` are worth (and able to be) checked in several processes."""
     if jobs_for(linter.options.jobs, files) < 2 or not files or "-" in files:
         return False
-    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or linter.options.ig):
+    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or linter.options.ig == "pyx12"):
         return False
     if linter.profile_given:
         try:
@@ -100,7 +100,7 @@ class Unavailable(Exception):
 def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch;
     ``Unavailable`` (before anything was checked) when the workers cannot start."""
-    work = plan_work(files, linter.jobs, split=not linter.options.ig)
+    work = plan_work(files, linter.jobs, split=linter.options.ig != "pyx12")
     order = sorted(range(len(work)), key=lambda i: (-work[i][3], i))  # big ones first
     workers = min(linter.jobs, len(work)) - 1
     profile = linter.profile if linter.profile_given else None

@@ -151,6 +151,7 @@ class Profile:
         "tar",
         "kaiser_payer_ids",
         "kaiser_payer_names",
+        "ig_not_used_allowed",
         "_by_code",
         "_by_code_mods",
         "_programs",
@@ -169,6 +170,7 @@ class Profile:
         tar: TarSettings,
         kaiser_payer_ids: frozenset[str],
         kaiser_payer_names: tuple[str, ...],
+        ig_not_used_allowed: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.name = name
         self.description = description
@@ -179,6 +181,8 @@ class Profile:
         self.tar = tar
         self.kaiser_payer_ids = kaiser_payer_ids
         self.kaiser_payer_names = tuple(n.upper() for n in kaiser_payer_names)
+        # (loop id, element) pairs the TR3 marks not used that this payer's data fills
+        self.ig_not_used_allowed = ig_not_used_allowed
 
         by_code: dict[str, list[Entry]] = {}
         by_code_mods: dict[str, dict[frozenset[str], list[Entry]]] = {}
@@ -369,7 +373,8 @@ class _Builder:
     def build(self, data: dict[str, Any]) -> Profile:
         self.keys(data, "top level", ("profile", "groups", "entries", "tar"), ("limits",))
         prof = self.keys(
-            data["profile"], "profile", ("name",), ("description", "kaiser_payer_ids", "kaiser_payer_names")
+            data["profile"], "profile", ("name",),
+            ("description", "kaiser_payer_ids", "kaiser_payer_names", "ig_not_used_allowed")
         )
         name = self.string(prof, "name", "profile")
         description = prof.get("description", "")
@@ -379,6 +384,15 @@ class _Builder:
         kaiser_names = (
             self.strings(prof, "kaiser_payer_names", "profile") if "kaiser_payer_names" in prof else []
         )
+
+        allowed = set()
+        for item in (self.strings(prof, "ig_not_used_allowed", "profile")
+                     if "ig_not_used_allowed" in prof else []):
+            loop, _, element = item.strip().partition(" ")
+            if not loop or not re.fullmatch(r"[A-Z0-9]{2,3}[0-9]{2}(-[0-9]{1,2})?", element.strip()):
+                self.fail("profile", f"'ig_not_used_allowed' item {item!r} is not 'LOOP ELEMENT'"
+                          " (such as '2010CA NM109')")
+            allowed.add((loop, element.strip()))
 
         groups = self.groups(data["groups"])
         entries = self.entries(self.array(data, "entries", "entries"), groups)
@@ -394,6 +408,7 @@ class _Builder:
             tar=tar,
             kaiser_payer_ids=frozenset(s.strip() for s in kaiser_ids),
             kaiser_payer_names=tuple(kaiser_names),
+            ig_not_used_allowed=frozenset(allowed),
         )
 
     def groups(self, tbl: Any) -> dict[str, Group]:
