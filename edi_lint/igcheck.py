@@ -21,6 +21,7 @@ problems, ``ik403`` with ``element`` (``SV101-2``), ``element_position``,
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .findings import shown_id
@@ -75,24 +76,39 @@ class _Loop:
 
 
 class _Seg:
-    __slots__ = ("id", "name", "usage", "pos", "max_use", "path", "parent", "key",
-                 "elements", "syntax", "loop_id", "index", "clean", "traces",
-                 "min_have", "fast", "syntax_ok")
+    __slots__ = ("id", "name", "usage", "pos", "max_use", "path", "parent", "key", "raw",
+                 "specs", "syntax", "loop_id", "index", "clean", "traces", "min_have", "fast",
+                 "syntax_ok_built")
 
     def __init__(self, d, parent):
         for name in ("id", "name", "usage", "pos", "max_use", "path", "key", "syntax"):
             setattr(self, name, d[name])
-        self.elements = tuple(_Spec(t) for t in d["elements"])
+        self.raw = d["elements"]
+        self.specs = None  # built at first use: a file meets a few dozen of the map's segments
+        self.syntax_ok_built = _UNBUILT
         self.clean: set = set()  # segment texts seen clean here (bounded)
         self.traces: dict = {}  # the walks from here (see Ig837.segment)
-        for spec in self.elements:  # checked against another element: never remembered
-            spec.special = spec.data_ele == "1251" or (self.id == "DTP" and spec.seq == 3)
-        required = [i + 1 for i, spec in enumerate(self.elements) if spec.usage == "R"]
+        required = [i + 1 for i, t in enumerate(self.raw) if t[4] == "R"]
         self.min_have = max(required) + 1 if required else 1
         self.fast: dict = {}  # (element separator, component separator) -> fullmatch or None
-        self.syntax_ok = _syntax_function(self.syntax)
         self.parent = parent
         self.loop_id = parent.loop_id
+
+    @property
+    def elements(self):
+        specs = self.specs
+        if specs is None:
+            specs = self.specs = tuple(_Spec(t) for t in self.raw)
+            for spec in specs:  # checked against another element: never remembered
+                spec.special = spec.data_ele == "1251" or (self.id == "DTP" and spec.seq == 3)
+        return specs
+
+    @property
+    def syntax_ok(self):
+        built = self.syntax_ok_built
+        if built is _UNBUILT:
+            built = self.syntax_ok_built = _syntax_function(self.syntax)
+        return built
 
 
 class IgMap:
@@ -385,8 +401,10 @@ class Ig837:
             if fast is _UNBUILT:
                 fast = found.fast[key] = self._fast_pattern(found, elsep, sep)
             self.fast[found] = fast
-        if fast is not None and fast(text) is not None and (
-                found.syntax_ok is None or found.syntax_ok(elements)):
+        if fast is not None and fast[0](text) is not None and (
+                found.syntax_ok is None or found.syntax_ok(elements)) and (
+                not fast[1] or all(elements[i] in codes for i, codes in fast[1]
+                                   if i < len(elements) and elements[i])):
             return
         if self._elements(found, seg, elements, sep) and len(clean) < _OK_LIMIT:
             clean.add(text)
@@ -399,6 +417,7 @@ class Ig837:
         try:
             seps = elsep + sep
             pieces = []
+            post: list = []  # (element position, valid values) checked after the match
             specs = node.elements
             i = 0
             while i < len(specs):
@@ -425,6 +444,9 @@ class Ig837:
                     value = self._value_pattern(spec, seps)
                 if value is None:
                     return None
+                if value.__class__ is tuple:  # a big code list: checked after the match
+                    value, codes = value
+                    post.append((i + 1, codes))
                 pieces.append((spec.usage, value))
                 i += 1
             tail = ""
@@ -440,7 +462,7 @@ class Ig837:
                     tail = f"(?:{esc}{body}{tail})?"
                 else:
                     tail = f"{esc}{body}{tail}"
-            return re.compile(re.escape(node.id) + tail, re.S).fullmatch
+            return re.compile(re.escape(node.id) + tail, re.S).fullmatch, tuple(post)
         except re.error:
             return None
 
@@ -453,28 +475,23 @@ class Ig837:
             codes = set(spec.codes)
             if spec.external:
                 codes |= self.map.external.get(spec.external, frozenset())
-            good = []
-            for code in codes:
-                if not code or any(c in code for c in seps):
-                    continue
-                problems: list = []
-                self._element(spec, code, (), 1, 0, problems)
-                if not problems:
-                    good.append(code)
+            good = [c for c in codes if c and self._clean_value(spec, c, seps)]
             if not good:
                 return "(?!)"
+            if len(good) > _ALTERNATION_LIMIT:  # a generic form here, the list after
+                return (_char_class(_E5_CHARS - frozenset(seps)) + "+"), frozenset(good)
             return "(?:" + "|".join(re.escape(c) for c in sorted(good, key=lambda c: (-len(c), c))) + ")"
         if dtype in ("AN", "ID"):
-            chars = _E5_CHARS - set(seps)
+            chars = _E5_CHARS - frozenset(seps)
             if hi < 1:
                 return None
             full = _char_class(chars)
-            last = _char_class(chars - {" "})
+            last = _char_class(chars - _SPACE)
             return f"{full}{{{max(lo - 1, 0)},{hi - 1}}}{last}"
         if dtype and dtype[0] == "N":
             return f"-?[0-9]{{{lo},{hi}}}"
         if dtype == "R":
-            end = _char_class(set(seps))
+            end = _char_class(frozenset(seps))
             return (f"-?(?:[0-9]{{{lo},{hi}}}|(?=[0-9.]{{{lo + 1},{hi}}}(?:{end}|$))"
                     r"[0-9]*\.[0-9]+)")
         if dtype in ("DT", "D8") and lo == hi == 8:
@@ -483,6 +500,13 @@ class Ig837:
             return _TIME
         return None
 
+    def _clean_value(self, spec, value, seps):
+        """True when ``value`` (one of the element's codes) passes its other checks."""
+        if any(c in value for c in seps) or value[-1] == " " or _CONTROL_RE.search(value):
+            return False
+        n = len(value.replace("-", "").replace(".", "")) if spec.numeric else len(value)
+        return spec.min <= n <= spec.max and _bad_type(value, spec.type) is None
+
     def _composite_pattern(self, spec, seps, sep):
         kids = spec.kids
         if spec.usage == "N":
@@ -490,7 +514,7 @@ class Ig837:
         values = []
         for kid in kids:
             value = self._value_pattern(kid, seps)
-            if value is None:
+            if value is None or value.__class__ is tuple:
                 return None
             values.append(value)
         if not kids or kids[0].usage != "R":
@@ -761,6 +785,8 @@ class Ig837:
 
 _OK_LIMIT = 4096  # clean values remembered per element of the map
 _UNBUILT = object()
+_SPACE = frozenset(" ")
+_ALTERNATION_LIMIT = 40  # codes a fast pattern spells out; a longer list is checked apart
 _E5_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!\"&'()*+,-./:;?= "
                       "abcdefghijklmnopqrstuvwxyz%~@[]_{}\\|<>^`#$")
 # D8 dates pyx12 accepts (a 29 February goes to the checks), HHMM[SS[d[d]]] times
@@ -769,7 +795,8 @@ _DATE8 = ("(?:1[89][0-9]{2}|2[0-9]{3})(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3
 _TIME = "(?:[01][0-9]|2[0-3])[0-5][0-9](?:[0-5][0-9](?:[0-9]{1,2})?)?"
 
 
-def _char_class(chars) -> str:
+@functools.lru_cache(maxsize=64)
+def _char_class(chars: frozenset) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 

@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import re
 import tempfile
 
 MAP_FILE = "837.5010.X222.A1.xml"
@@ -37,12 +38,15 @@ def _pyx12_dir() -> str:
     return os.path.join(list(spec.submodule_search_locations)[0], "map")
 
 
-def _pyx12_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _pyx12_version(folder: str) -> str:
+    """pyx12's ``__version__``, read from its ``version.py`` (importlib.metadata takes
+    tens of milliseconds to find a distribution; a run should not pay that)."""
     try:
-        return version("pyx12")
-    except PackageNotFoundError:
-        return "unknown"
+        with open(os.path.join(os.path.dirname(folder), "version.py"), encoding="utf-8") as fh:
+            found = re.search(r"""__version__\s*=\s*["']([^"']+)""", fh.read())
+    except OSError:
+        found = None
+    return found.group(1) if found else "unknown"
 
 
 def _cache_dir() -> str:
@@ -65,7 +69,7 @@ def load_tables():
             digest = hashlib.sha256(fh.read()).hexdigest()
     except OSError as exc:
         raise MapUnavailable(f"pyx12's map {MAP_FILE} cannot be read: {exc}") from None
-    key = f"ig837-{FORMAT}-{_pyx12_version()}-{digest[:24]}.pickle"
+    key = f"ig837-{FORMAT}-{_pyx12_version(folder)}-{digest[:24]}.pickle"
     cache = os.path.join(_cache_dir(), key)
     tables = _read_cache(cache)
     if tables is None:

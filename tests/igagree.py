@@ -8,7 +8,6 @@ Codes are ``("seg", IK304)`` or ``("ele", IK403)`` as pyx12 reports them.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
 import logging
@@ -21,26 +20,32 @@ SEG8 = {"I108", "I112", "I113", "I120", "I121", "I122", "I123", "I124", "I125", 
 # edi-lint makes elsewhere): HL and LX numbering, counts, control numbers
 OTHER = {("seg", "HL1"), ("seg", "HL2"), ("seg", "LX")}
 
-_patched = False
+_MAPS: dict = {}
+_INDEX: list = []
 
 
-def _patch():
-    global _patched
-    if _patched:
-        return
+@contextlib.contextmanager
+def _maps_loaded_once():
+    """pyx12's map loaders, cached, for the time of one validation (restored after, so
+    other tests patch pyx12 as they please)."""
     import pyx12.map_if
     import pyx12.map_index
-    load = functools.lru_cache(maxsize=None)(
-        lambda name, param, path: _original(name, param, path))
-    _original = pyx12.map_if.load_map_file
-    pyx12.map_if.load_map_file = lambda name, param, path=None: load(name, _PARAM, path)
-    index = pyx12.map_index.map_index()
-    pyx12.map_index.map_index = lambda path=None: index
-    _patched = True
+    load, index = pyx12.map_if.load_map_file, pyx12.map_index.map_index
 
+    def cached_load(name, param, path=None):
+        if name not in _MAPS:
+            _MAPS[name] = load(name, param, path)
+        return _MAPS[name]
 
-class _Param:
-    pass
+    def cached_index(path=None):
+        if not _INDEX:
+            _INDEX.append(index(path))
+        return _INDEX[0]
+    pyx12.map_if.load_map_file, pyx12.map_index.map_index = cached_load, cached_index
+    try:
+        yield
+    finally:
+        pyx12.map_if.load_map_file, pyx12.map_index.map_index = load, index
 
 
 _PARAM = None
@@ -53,12 +58,11 @@ def pyx12_errors(text: str) -> set:
     from pyx12.x12n_document import x12n_document
     if _PARAM is None:
         _PARAM = ParamsBase()
-    _patch()
     out = io.StringIO()
     logger = logging.getLogger("pyx12")
     logger.setLevel(logging.CRITICAL)
     logger.propagate = False
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), _maps_loaded_once():
         x12n_document(_PARAM, io.StringIO(text), None, None, fd_json=out)
     data = json.loads(out.getvalue() or '{"interchanges": []}')
     found = set()

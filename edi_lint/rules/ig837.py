@@ -8,7 +8,7 @@ the same kind of problem at the same segment (X101-X105), the I1xx finding is dr
 """
 from __future__ import annotations
 
-from .base import Rule
+from .base import table_rule
 from .registry import register
 
 _TABLE = [
@@ -121,13 +121,4 @@ _TABLE = [
 ]
 
 
-def _make(code, name, severity, summary, what, why, bad, good):
-    doc = (f"{summary}\n\nWhat it does: {what}\n\nWhy it matters: {why}\n\n"
-           f"Example that fails: ``{bad}``\n\nExample that passes: ``{good}``")
-    cls = type(f"Ig{code}", (Rule,), {
-        "__doc__": doc, "code": code, "name": name, "severity": severity, "summary": summary,
-        "scope": "structure", "__module__": __name__, "examples": (bad, good)})
-    return register(cls)
-
-
-IG_RULES = [_make(*row) for row in _TABLE]
+IG_RULES = [register(table_rule(row, __name__, "Ig")) for row in _TABLE]
