@@ -77,15 +77,13 @@ class _Loop:
 
 class _Seg:
     __slots__ = ("id", "name", "usage", "pos", "max_use", "path", "parent", "key", "raw",
-                 "specs", "syntax", "loop_id", "index", "clean", "traces", "min_have", "fast",
-                 "syntax_ok_built")
+                 "specs", "syntax", "loop_id", "index", "clean", "traces", "min_have", "fast")
 
     def __init__(self, d, parent):
         for name in ("id", "name", "usage", "pos", "max_use", "path", "key", "syntax"):
             setattr(self, name, d[name])
         self.raw = d["elements"]
         self.specs = None  # built at first use: a file meets a few dozen of the map's segments
-        self.syntax_ok_built = _UNBUILT
         self.clean: set = set()  # segment texts seen clean here (bounded)
         self.traces: dict = {}  # the walks from here (see Ig837.segment)
         required = [i + 1 for i, t in enumerate(self.raw) if t[4] == "R"]
@@ -103,12 +101,6 @@ class _Seg:
                 spec.special = spec.data_ele == "1251" or (self.id == "DTP" and spec.seq == 3)
         return specs
 
-    @property
-    def syntax_ok(self):
-        built = self.syntax_ok_built
-        if built is _UNBUILT:
-            built = self.syntax_ok_built = _syntax_function(self.syntax)
-        return built
 
 
 class IgMap:
@@ -402,7 +394,7 @@ class Ig837:
                 fast = found.fast[key] = self._fast_pattern(found, elsep, sep)
             self.fast[found] = fast
         if fast is not None and fast[0](text) is not None and (
-                found.syntax_ok is None or found.syntax_ok(elements)) and (
+                fast[2] is None or fast[2](elements)) and (
                 not fast[1] or all(elements[i] in codes for i, codes in fast[1]
                                    if i < len(elements) and elements[i])):
             return
@@ -413,7 +405,8 @@ class Ig837:
     def _fast_pattern(self, node, elsep, sep):
         """``fullmatch`` of a regex that only segment texts the element checks find
         clean can match (a conservative one: what it misses goes to the checks), or
-        None. Syntax rules are checked apart (``syntax_ok``)."""
+        None; with the element positions whose long code lists are checked after the match,
+        and the syntax rules' predicate (None without rules)."""
         try:
             seps = elsep + sep
             pieces = []
@@ -462,7 +455,8 @@ class Ig837:
                     tail = f"(?:{esc}{body}{tail})?"
                 else:
                     tail = f"{esc}{body}{tail}"
-            return re.compile(re.escape(node.id) + tail, re.S).fullmatch, tuple(post)
+            return (re.compile(re.escape(node.id) + tail, re.S).fullmatch, tuple(post),
+                    _syntax_function(node.syntax))
         except re.error:
             return None
 
