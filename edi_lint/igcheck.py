@@ -13,7 +13,9 @@ and error codes agree with pyx12 (``tests/test_igcheck.py`` holds it to that; th
 where pyx12 is wrong are listed in docs/ig.md). Its structural part depends only on the
 map node the previous segment matched and on the segment's id and qualifier, so each
 (node, segment key) is walked once and replayed as a short trace of count checks.
-Element checks of a segment text already seen clean are skipped.
+The element checks run only on a segment that one compiled regex per map node (which
+matches only texts the checks find clean) and the syntax predicate do not pass, and not
+again on a text already found clean.
 
 Every finding's ``data`` carries the 999 codes: ``ik304`` (segment) and, for element
 problems, ``ik403`` with ``element`` (``SV101-2``), ``element_position``,
