@@ -289,12 +289,15 @@ class _Walk:
 
 
 def _trace(node, tag, elements, sep):
-    """(found node, the matched child when that is all there is to count, ops)."""
+    """(found node, and when counting it is all there is to do: its loop, its x12 path and
+    the count past which it is a problem (0 when it is not used); the ops)."""
     walk = _Walk(elements, sep)
     found = walk.run(node, tag)
     ops = tuple(walk.ops)
-    child = ops[0][1] if len(ops) == 1 and ops[0][0] == 2 else None
-    return found, child, ops
+    if len(ops) == 1 and ops[0][0] == 2:
+        child = ops[0][1]
+        return found, child.parent, child.path, 0 if child.usage == "N" else child.max_use, ops
+    return found, None, None, 0, ops
 
 
 # --------------------------------------------------------------------------- the pass
@@ -364,15 +367,16 @@ class Ig837:
                 if len(by_value) > _TRACE_LIMIT:
                     by_value.clear()
                 trace = by_value[value] = _trace(node, tag, elements, sep)
-        found, child, ops = trace
-        if child is not None:  # the usual step: the next segment of the same loop
-            frame = self.frames.get(child.parent)
+        found, parent, path, limit, ops = trace
+        if parent is not None:  # the usual step: the next segment of the same loop
+            frames = self.frames
+            frame = frames.get(parent)
             if frame is None:
-                frame = self.frames[child.parent] = {}
-            n = frame[child.path] = frame.get(child.path, 0) + 1
-            if n > child.max_use or child.usage == "N":
-                self._segment_problem(("2", child, None) if child.usage == "N"
-                                      else ("5", child, n), seg)
+                frame = frames[parent] = {}
+            n = frame[path] = frame.get(path, 0) + 1
+            if n > limit:
+                self._segment_problem(("2", found, None) if found.usage == "N"
+                                      else ("5", found, n), seg)
         else:
             self._replay(ops, seg)
             if found is None:
