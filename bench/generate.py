@@ -2,6 +2,7 @@
 """Generate realistic benchmark batches: 837P claims (ECM and CS lines) and 278 TARs.
 
     python bench/generate.py                      # 837P of 1, 10, 100 MB + 278s + a many-file batch
+                                                  # + 20 MB of one-set interchanges
     python bench/generate.py --sizes 1,10 --no-batch
     python bench/generate.py --out /tmp/edi-bench --seed 7
 
@@ -362,6 +363,36 @@ def gen_837_slice(claims: int, out: Path, seed: int = 1, members: int | None = N
     return path
 
 
+def gen_837_interchanges(mb: float, out: Path, seed: int = 1, per_isa: int = 20,
+                         bpc: float | None = None) -> Path:
+    """One file of many interchanges, each one transaction set of ``per_isa`` claims (a
+    clearinghouse's day of small submissions, concatenated): ``-j`` can cut it only
+    between interchanges."""
+    n = claims_for_size(mb, bpc or bytes_per_claim(seed))
+    path = out / f"837p_isas_{_label(mb)}.x12"
+    if path.exists() and _fresh(path, mb):
+        return path
+    out.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):  # the envelopes add to each claim's bytes: correct on the real file
+        size = _write_interchanges(path, iter(ClaimStream(members_for(n), seed)), n, per_isa)
+        if abs(size - mb * 1e6) <= 0.02 * mb * 1e6:
+            break
+        n = max(1, round(n * mb * 1e6 / size))
+    return path
+
+
+def _write_interchanges(path: Path, stream, n: int, per_isa: int) -> int:
+    tmp = path.with_suffix(".x12.tmp")
+    size = 0
+    with open(tmp, "w", encoding="latin-1", newline="") as fh:
+        for control, first in enumerate(range(0, n, per_isa), 1):
+            claims = [c for c, _ in zip(stream, range(min(per_isa, n - first)))]
+            for chunk in iter_837_text(claims, control):
+                size += fh.write(chunk)
+    os.replace(tmp, path)
+    return size
+
+
 def gen_batch(out: Path, files: int = 24, mb_each: float = 1.5, seed: int = 3,
               bpc: float | None = None) -> Path:
     """A batch of many files: file k holds service month k of the same members.
@@ -490,6 +521,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-batch", action="store_true", help="skip the many-file batch")
     ap.add_argument("--no-278", action="store_true", help="skip the 278 files")
+    ap.add_argument("--isas", type=float, default=20,
+                    help="MB of the file of many one-set interchanges (default 20; 0: none)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -497,6 +530,10 @@ def main(argv=None) -> int:
     for mb in (float(s) for s in args.sizes.split(",") if s.strip()):
         t = time.perf_counter()
         path = gen_837(mb, out, args.seed, bpc)
+        print(f"{path}  {path.stat().st_size / 1e6:.1f} MB  {time.perf_counter() - t:.1f} s")
+    if args.isas:
+        t = time.perf_counter()
+        path = gen_837_interchanges(args.isas, out, args.seed, bpc=bpc)
         print(f"{path}  {path.stat().st_size / 1e6:.1f} MB  {time.perf_counter() - t:.1f} s")
     if not args.no_batch:
         t = time.perf_counter()

@@ -3,6 +3,7 @@
 
     python bench/run.py                 # 1, 10 and 100 MB 837P, batch, 278, pyx12, start-up
     python bench/run.py --quick         # 1 and 10 MB only, fewer repeats (about a minute)
+    python bench/run.py --sizes 1 --no-pyx12 --no-batch --isas 20   # -j on one-set interchanges
     python bench/run.py --sizes 1,10,50 --repeat 5
     python bench/run.py --rule-times    # also: where the time of a check goes, rule by rule
     python bench/run.py --layers        # also: each layer's CPU time beside the bare split
@@ -113,6 +114,16 @@ def check(paths, repeat, jobs=1, extra=()):
     wall, rss, _, out = best(cmd, repeat, subprocess.PIPE)
     report = json.loads(out)
     return wall, rss, report
+
+
+def one_and_many(path, jobs, n):
+    """The best of ``n`` ``check`` runs with ``-j 1`` and with ``-j jobs``, alternating:
+    other work on the machine hits both alike."""
+    ones, manys = [], []
+    for _ in range(n):
+        ones.append(check([path], 1))
+        manys.append(check([path], 1, jobs=jobs))
+    return min(ones, key=lambda run: run[0]), min(manys, key=lambda run: run[0])
 
 
 def split_in_process(path: Path, repeat: int) -> float:
@@ -250,12 +261,17 @@ def main(argv=None) -> int:
     ap.add_argument("--no-pyx12", action="store_true")
     ap.add_argument("--no-batch", action="store_true", help="skip the -j batch")
     ap.add_argument("--jobs", type=int, default=2, help="-j for the batch (default 2)")
+    ap.add_argument("--isas", type=float, default=None,
+                    help="MB of the file of many one-set interchanges (default 20, --quick 10;"
+                         " 0: skip)")
     ap.add_argument("--rule-times", action="store_true", help="time each rule (10 MB file)")
     ap.add_argument("--layers", action="store_true",
                     help="each layer's CPU time beside the bare split (10 MB file, bench/layers.py)")
     args = ap.parse_args(argv)
     sizes = [float(s) for s in (args.sizes or ("1,10" if args.quick else "1,10,100")).split(",")]
     repeat = args.repeat or (2 if args.quick else 3)
+    if args.isas is None:
+        args.isas = 10 if args.quick else 20
     out = generate.OUT
     out.mkdir(parents=True, exist_ok=True)
     # An installed package runs from bytecode that pip compiled at install; a checkout run
@@ -281,7 +297,8 @@ def main(argv=None) -> int:
 
     # -- 837P sizes ------------------------------------------------------------------------
     print("Each size twice: the default (-j auto: one process a core for 4 MB or more, a big"
-          " file cut at transaction sets) and -j 1 (one process). Peak RSS: the largest process.")
+          " file cut between transaction sets or interchanges) and -j 1 (one process). Peak RSS:"
+          " the largest process.")
     print(f"{'837P file':>14} {'claims':>8} {'lines':>8} {'-j':>5} {'check':>8} {'MB/s':>7}"
           f" {'claims/s':>9} {'peak RSS':>9} {'split prog':>10} {'split in-proc':>13}"
           f" {'x prog':>7} {'x in-proc':>9}")
@@ -366,14 +383,7 @@ def main(argv=None) -> int:
     # -- -j on a batch of many files -----------------------------------------------------------
     if not args.no_batch:
         folder = generate.gen_batch(out, files=12 if args.quick else 24, bpc=bpc)
-        n = max(1, repeat - 1)
-        # -j 1 and -j N alternate, best of n each: other work on the machine hits both alike
-        ones, manys = [], []
-        for _ in range(n):
-            ones.append(check([folder], 1))
-            manys.append(check([folder], 1, jobs=args.jobs))
-        w1, r1, one = min(ones, key=lambda run: run[0])
-        wj, rj, many = min(manys, key=lambda run: run[0])
+        (w1, r1, one), (wj, rj, many) = one_and_many(folder, args.jobs, max(1, repeat - 1))
         same = one == many
         capacity = parallel_capacity(args.jobs)
         count = len(list(folder.glob("*.x12")))
@@ -386,6 +396,19 @@ def main(argv=None) -> int:
               f"  [target >= 1.7x on 2 cores]; same findings: {'yes' if same else 'NO'}")
         print(f"  (this machine, now: {args.jobs} processes of pure Python run {capacity:.2f}x one;"
               " other load shows here)")
+        print()
+
+    # -- -j on one file of many interchanges of one transaction set each ------------------------
+    if args.isas:
+        path = generate.gen_837_interchanges(args.isas, out, bpc=bpc)
+        (w1, r1, one), (wj, rj, many) = one_and_many(path, args.jobs, max(1, repeat - 1))
+        print(f"{path.name} ({mb(path):.1f} MB, {one['files'][0]['transactions']} interchanges"
+              f" of one transaction set, {one['summary']['claims']} claims)")
+        print(f"  -j 1: {w1:.2f} s ({mb(path) / w1:.1f} MB/s, {r1:.0f} MB RSS)   -j {args.jobs}:"
+              f" {wj:.2f} s ({mb(path) / wj:.1f} MB/s, {rj:.0f} MB RSS)   speed-up"
+              f" {w1 / wj:.2f}x; same findings: {'yes' if one == many else 'NO'}")
+        print(f"  (this machine, now: {args.jobs} processes of pure Python run"
+              f" {parallel_capacity(args.jobs):.2f}x one)")
         print()
 
     if args.rule_times:

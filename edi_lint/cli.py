@@ -15,7 +15,7 @@ from . import __version__
 from .engine import DEFAULT_EXTENSIONS, Options, UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html")
+FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
 
 
 class _Check(click.Command):
@@ -108,6 +108,14 @@ def _split(values):
     return tuple(out)
 
 
+def _payers(values):
+    """``--payer`` values, stripped; an empty one is a usage error (it would match all)."""
+    out = tuple(v.strip() for v in values)
+    if any(not v for v in out):
+        raise click.BadParameter("an empty payer id or name", param_hint="'--payer'")
+    return out
+
+
 @main.command(cls=_Check)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
@@ -116,6 +124,9 @@ def _split(values):
               help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default error).")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity the report shows (default info); the summary and the"
+                   " exit code still count every finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--ledger", type=str, default=None,
               help="History ledger (SQLite path or postgresql:// URL).")
@@ -123,6 +134,10 @@ def _split(values):
               help="Eligibility roster CSV (member_id,month,status,other_coverage).")
 @click.option("--profile", type=click.Path(dir_okay=False), default=None,
               help="Payer profile TOML (default: the packaged ECM/CS profile).")
+@click.option("--payer", "payers", multiple=True, metavar="ID_OR_NAME",
+              help="Billing rules only for claims and TARs of this payer: its id (NM109) or a"
+                   " part of its name, case-insensitive (repeatable; replaces the profile's"
+                   " [[scope]]; default: every payer).")
 @click.option("--select", multiple=True, help="Only these rule codes or tip ids (prefixes).")
 @click.option("--ignore", multiple=True, help="Drop these rule codes or tip ids (prefixes).")
 @click.option("--show-phi", is_flag=True, help="Allow member ids in messages.")
@@ -134,25 +149,35 @@ def _split(values):
               help="Record the current findings in this baseline file.")
 @click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N|auto",
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
-                   " more, big files cut at transaction sets).")
+                   " more, big files cut between transaction sets or interchanges).")
 @click.option("--ig", "ig", is_flag=True,
               help="The 837P implementation-guide pass (SNIP 2) runs by default, built in;"
                    " --ig=pyx12 (or --ig) runs pyx12 itself instead (slow).")
 @click.option("--no-ig", is_flag=True, help="Skip the 837P implementation-guide pass.")
-def check(paths, fmt, output, fail_on, exit_zero, ledger, roster, profile, select, ignore,
-          show_phi, config_path, baseline, write_baseline, jobs, ig, no_ig):
+@click.option("--sniff-txt", is_flag=True,
+              help="Skip a named .txt file that does not start with an ISA, as the directory"
+                   " walk does (the pre-commit hook passes this).")
+@click.option("--ack-date", default=None, metavar="YYYYMMDD[HHMM]",
+              help="Date (and time) written in --format 999/277ca acknowledgments"
+                   " (default: the clock's).")
+def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, profile, select,
+          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, no_ig, sniff_txt,
+          payers, ack_date):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
     from .config import load_config, merge
     from .engine import lint
     settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
-                     format=fmt, jobs=jobs)
+                     min_severity=min_severity, format=fmt, jobs=jobs,
+                     payers=_payers(payers))
     fmt = settings.pop("format")
     if no_ig and ig:
         raise UsageError("--no-ig and --ig exclude each other")
     options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS,
-                      ig="off" if no_ig else "pyx12" if ig else "fast", **settings)
+                      ig="off" if no_ig else "pyx12" if ig else "fast",
+                      sniff_txt=sniff_txt, ack=fmt in ("999", "277ca"), ack_date=ack_date,
+                      **settings)
     result = lint(list(paths), options)
     if write_baseline:
         count = baselines.write(result.findings, write_baseline)

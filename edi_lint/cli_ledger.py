@@ -33,20 +33,25 @@ def ledger():
 @_ledger_option
 @click.option("--profile", type=click.Path(dir_okay=False), default=None,
               help="Payer profile TOML (default: the packaged ECM/CS profile).")
+@click.option("--payer", "payers", multiple=True, metavar="ID_OR_NAME",
+              help="Record only claims and TAR responses of this payer (id or part of its"
+                   " name; repeatable; as 'check --payer').")
 @click.argument("paths", nargs=-1, required=True)
-def add(target, profile, paths):
+def add(target, profile, payers, paths):
     """Record the 837P claims and 278 responses of files and directories.
 
     Creates the ledger when it does not exist. Adding a file twice records nothing new;
     a replacement (CLM05-3 7) or void (8) supersedes or cancels the recorded claim with the
     same billing NPI and CLM01. Prints counts only.
     """
+    from .cli import _payers
     from .engine import DEFAULT_EXTENSIONS, expand_paths
     from .ledger import open_ledger
 
+    payers = _payers(payers)
     expand_paths(paths, DEFAULT_EXTENSIONS)  # a missing input fails before the ledger is touched
     with open_ledger(target, create=True) as led:
-        report = led.add_files(list(paths), profile)
+        report = led.add_files(list(paths), profile, payers)
     for path in report.unrecorded:
         click.echo(f"edi-lint: warning: {path}: no 837P claim or 278 response to record",
                    err=True)

@@ -4,7 +4,8 @@ Found by walking up from the working directory (the first directory with such a
 section wins; in one directory setup.cfg, then tox.ini, then pyproject.toml), or
 named with ``--config PATH``. One file is read, never merged across directories.
 
-Keys (INI values are comma- or newline-separated; TOML takes strings, arrays and tables)::
+Keys (INI values are comma- or newline-separated, and `` # `` or `` ; `` after a space starts
+a comment; TOML takes strings, arrays and tables)::
 
     [edi_lint]
     select = ECM, CS, X
@@ -17,8 +18,10 @@ Keys (INI values are comma- or newline-separated; TOML takes strings, arrays and
     ledger = history.sqlite
     roster = roster.csv
     fail-on = warning
+    min-severity = warning            # what reports show (counts and exit code: everything)
     format = sarif
     jobs = 2
+    payers = PARTNERSHIP HEALTH
 
 An unknown key or a bad value is a :class:`ConfigError` (exit 2) naming the file and the key.
 The command line wins over the file: ``merge`` keeps any option given on the command line.
@@ -36,10 +39,13 @@ from .findings import SEVERITIES
 INI_SECTION = "edi_lint"
 TOML_TABLE = ("tool", "edi-lint")
 CANDIDATES = ("setup.cfg", "tox.ini", "pyproject.toml")
-FORMATS = ("text", "json", "sarif", "junit", "github", "html")
+FORMATS = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger", "roster",
-        "fail-on", "format", "jobs")
+        "fail-on", "min-severity", "format", "jobs", "payers")
 PATH_KEYS = ("profile", "ledger", "roster")
+# ``jobs = 2  # or auto``: after a space, '#' or ';' starts a comment (flake8 rejects these;
+# the README's Decisions say why edi-lint takes them). A full line may be a comment too.
+INLINE_COMMENTS = ("#", ";")
 
 
 class ConfigError(UsageError):
@@ -59,8 +65,14 @@ class Config:
     ledger: str | None = None
     roster: str | None = None
     fail_on: str | None = None
+    min_severity: str | None = None
     format: str | None = None
     jobs: int | str | None = None  # a number, or "auto"
+    payers: tuple[str, ...] | None = None  # payer ids or parts of names (``--payer``)
+
+
+def _ini_parser() -> configparser.ConfigParser:
+    return configparser.ConfigParser(interpolation=None, inline_comment_prefixes=INLINE_COMMENTS)
 
 
 # -- finding the file ---------------------------------------------------------
@@ -71,7 +83,7 @@ def _has_section(path: str) -> bool:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
             return isinstance(data.get(TOML_TABLE[0], {}).get(TOML_TABLE[1]), dict)
-        parser = configparser.ConfigParser(interpolation=None)
+        parser = _ini_parser()
         parser.read(path, encoding="utf-8")
         return parser.has_section(INI_SECTION)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error):
@@ -137,7 +149,7 @@ def _read(path: str, explicit: bool) -> dict | None:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.edi-lint] is not a table")
         return {"__section__": "[tool.edi-lint]", **table}
-    parser = configparser.ConfigParser(interpolation=None)
+    parser = _ini_parser()
     parser.optionxform = str  # keep the key as written, to name it in errors
     try:
         parser.read_string(text, source=path)
@@ -174,22 +186,46 @@ def _parse(raw: dict, path: str) -> Config:
         elif key in PATH_KEYS:
             text = _scalar(value, key, fail)
             setattr(cfg, key, _relative_to(base, text, key) if text else None)
-        elif key == "fail-on":
+        elif key in ("fail-on", "min-severity"):
             text = _scalar(value, key, fail)
             if text not in SEVERITIES:
                 fail(key, f"{text!r} is not one of {', '.join(SEVERITIES)}")
-            cfg.fail_on = text
+            setattr(cfg, key.replace("-", "_"), text)
         elif key == "format":
             text = _scalar(value, key, fail)
             if text not in FORMATS:
                 fail(key, f"{text!r} is not one of {', '.join(FORMATS)}")
             cfg.format = text
+        elif key == "payers":
+            cfg.payers = tuple(_items(value, key, fail))
         elif key == "jobs":
             jobs = parse_jobs(value)
             if jobs is None:
                 fail(key, f"{value!r} is not 'auto' or a whole number of at least 1")
             cfg.jobs = jobs
+    _check_names(cfg, fail)
     return cfg
+
+
+def _check_names(cfg: Config, fail) -> None:
+    """Every code or tip the file names must be registered (plugins included):
+    upper-cased, or a ConfigError naming the entry (a typo would turn checks off)."""
+    if not (cfg.select or cfg.ignore or cfg.per_file_ignores or cfg.severity):
+        return
+    from types import SimpleNamespace
+
+    from .rules.registry import all_rules
+    from .selection import Selection, UnknownEntry
+    entries = SimpleNamespace(select=cfg.select or (), ignore=cfg.ignore or (),
+                              per_file_ignores=cfg.per_file_ignores, severity=cfg.severity)
+    try:
+        checked = Selection(entries, all_rules())
+    except UnknownEntry as exc:
+        fail(exc.key, exc.why)
+    cfg.select = checked.select if cfg.select is not None else None
+    cfg.ignore = checked.ignore if cfg.ignore is not None else None
+    cfg.per_file_ignores = checked.per_file
+    cfg.severity = checked.severity
 
 
 def parse_jobs(value) -> int | str | None:
@@ -305,8 +341,10 @@ def merge(cfg: Config, **cli) -> dict:
         "ledger": cfg.ledger,
         "roster": cfg.roster,
         "fail_on": cfg.fail_on or "error",
+        "min_severity": cfg.min_severity or "info",
         "format": cfg.format or "text",
         "jobs": cfg.jobs or "auto",  # the command line's default (the API's is 1)
+        "payers": cfg.payers or (),
     }
     for key, value in cli.items():
         if value is None or value == ():

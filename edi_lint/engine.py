@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import __version__
 from .batch import Batch
@@ -17,13 +18,21 @@ from .findings import (SEVERITIES, SEVERITY_RANK, Finding, shown_id, sort_findin
 from .model.build278 import Tar278Builder
 from .model.build837 import Claim837Builder
 from .model.common import Pos, Transaction
+from .payer_scope import covered, scope_finding, scope_note
 from .rules.registry import all_rules
-from .selection import Selection
+from .selection import Selection, UnknownEntry
 from .x12.envelope import EnvelopeTracker
+from .x12 import stdin as stdin_copy
 from .x12.reader import SegmentReader
 
+# The one list of what a directory walk takes, in any case (``NOAUTH.X12``); the
+# pre-commit hook's ``files`` pattern matches the same names (tests/test_precommit.py).
 DEFAULT_EXTENSIONS = (".x12", ".edi", ".837", ".278", ".txt")
 IG_MODES = ("fast", "off", "pyx12")  # Options.ig: the implementation-guide pass
+# Taken by the walk only when the file starts with an ISA (after a BOM or white space):
+# a README or notes file beside the claims is not X12. Named, such a file is always read,
+# unless ``Options.sniff_txt`` (the pre-commit hook, which names every staged file).
+SNIFFED_EXTENSIONS = (".txt",)
 
 
 class UsageError(Exception):
@@ -35,10 +44,16 @@ class Options:
     """Everything that shapes one run (the CLI, config files and the API fill it)."""
 
     fail_on: str = "error"
+    # what reports show: findings below it are left out of every format, still counted in
+    # the summary and still failing the run per ``fail_on`` (``Result.shown``)
+    min_severity: str = "info"
     show_phi: bool = False
     profile: str | None = None
     ledger: str | None = None
     roster: str | None = None
+    # payer ids or parts of payer names: the billing rules govern only their claims and
+    # TARs (replaces the profile's [[scope]]; empty: the profile's scope)
+    payers: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -47,17 +62,23 @@ class Options:
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
     ig: str | bool = "fast"  # "fast" (the built-in 837P IG pass), "off", "pyx12"
 
+    sniff_txt: bool = False  # named .txt files too are read only when they start with an ISA
+    ack: bool = False  # collect what 999 and 277CA acknowledgments need (edi_lint.ack)
+    ack_date: str | None = None  # their date, YYYYMMDD[HHMM]; None: the clock's
 
     def __post_init__(self):
         """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
-        if self.fail_on not in SEVERITY_RANK:
-            raise UsageError(f"fail_on {self.fail_on!r} is not one of {', '.join(SEVERITIES)}")
-        for name in ("select", "ignore"):
+        for name in ("fail_on", "min_severity"):
+            if getattr(self, name) not in SEVERITY_RANK:
+                raise UsageError(f"{name} {getattr(self, name)!r} is not one of"
+                                 f" {', '.join(SEVERITIES)}")
+        for name in ("select", "ignore", "payers"):
             value = getattr(self, name)
             if isinstance(value, str):  # one prefix, not its characters
                 value = (value,)
             if not all(isinstance(p, str) for p in value):
-                raise UsageError(f"{name} takes rule codes or tip ids (strings), not {value!r}")
+                what = "payer ids or names" if name == "payers" else "rule codes or tip ids"
+                raise UsageError(f"{name} takes {what} (strings), not {value!r}")
             setattr(self, name, tuple(value))
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
@@ -66,6 +87,12 @@ class Options:
         if ig not in IG_MODES:
             raise UsageError(f"ig {self.ig!r} is not one of {', '.join(IG_MODES)}")
         self.ig = ig
+        if self.ack_date is not None:
+            from .ack.x12out import parse_ack_date
+            try:
+                parse_ack_date(self.ack_date)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         jobs = self.jobs
         if jobs != "auto" and (type(jobs) is not int or jobs < 1):
             raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")
@@ -78,6 +105,22 @@ class FileSummary:
     claims: int = 0
     tar_requests: int = 0
     tar_responses: int = 0
+    # (ST segment index, ST02) of each 837P and 278 transaction set, in file order: the
+    # HTML report tells apart claims of one CLM01 in different sets (not in the JSON)
+    sets: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    # outside the JSON contract: claims and TARs (requests and responses) whose payer is
+    # outside the payer scope, and B001 for this file (or this part of it) when none is in
+    out_of_scope_claims: int = 0
+    out_of_scope_tars: int = 0
+    scope_note: Finding | None = None
+
+    @property
+    def all_out_of_scope(self) -> bool:
+        """Claims or TARs were read and none of them is in the payer scope."""
+        out = self.out_of_scope_claims + self.out_of_scope_tars
+        return out > 0 and out == self.claims + self.tar_requests + self.tar_responses
+    # with Options.ack: the file's interchanges as edi_lint.ack.model facts (not in the JSON)
+    ack: list | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
@@ -86,16 +129,43 @@ class FileSummary:
 
 @dataclass
 class Result:
-    """The outcome of a run: files read, findings (sorted), and totals."""
+    """The outcome of a run: files read, findings (sorted), and totals.
+
+    ``counted``: the findings of the summary and of ``failed`` when ``findings`` are
+    fewer (``shown``: a report's findings at or above ``options.min_severity``);
+    None when they are the same.
+    """
 
     files: list[FileSummary]
     findings: list[Finding]
     options: Options
+    # None when the billing rules govern every payer, else where the scope came from
+    # ("profile": its [[scope]]; "--payer": options.payers); outside the JSON contract
+    payer_scope: str | None = None
+
+    @property
+    def out_of_scope(self) -> tuple[int, int]:
+        """(claims, TARs) whose payer is outside the payer scope."""
+        return (sum(f.out_of_scope_claims for f in self.files),
+                sum(f.out_of_scope_tars for f in self.files))
+
+    counted: list[Finding] | None = field(default=None, repr=False)
+
+    def shown(self) -> Result:
+        """What reports show: the findings at or above ``options.min_severity``; the
+        summary and ``failed`` still count every finding."""
+        floor = SEVERITY_RANK[getattr(self.options, "min_severity", "info")]
+        if floor <= SEVERITY_RANK["info"]:
+            return self
+        kept = [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+        return replace(
+            self, findings=kept,
+            counted=self.findings if self.counted is None else self.counted)
 
     @property
     def summary(self) -> dict:
         counts = {"error": 0, "warning": 0, "info": 0}
-        for f in self.findings:
+        for f in (self.findings if self.counted is None else self.counted):
             counts[f.severity] += 1
         return {"files": len(self.files),
                 "claims": sum(f.claims for f in self.files),
@@ -106,7 +176,8 @@ class Result:
     @property
     def failed(self) -> bool:
         floor = SEVERITY_RANK[self.options.fail_on]
-        return any(SEVERITY_RANK[f.severity] >= floor for f in self.findings)
+        found = self.findings if self.counted is None else self.counted
+        return any(SEVERITY_RANK[f.severity] >= floor for f in found)
 
     def as_dict(self) -> dict:
         """The JSON contract (exact keys)."""
@@ -139,13 +210,13 @@ class Context:
         return f"member {member}" if self.options.show_phi and member else "this member"
 
     def at(self, rule, pos: Pos, message, *, path=None, tip=None, severity=None, claim_id=None,
-           service_line=None, trace=None) -> Finding:
-        """A finding of ``rule`` at a segment position."""
+           service_line=None, trace=None, data=None) -> Finding:
+        """A finding of ``rule`` at a segment position (``data``: its acknowledgment codes)."""
         return Finding(rule=rule.code, message=message, path=path or self.path, line=pos.line,
                        col=pos.col, segment_index=pos.index, segment_id=pos.segment_id,
                        offset=pos.offset, tip=tip or rule.tip, severity=severity or rule.severity,
                        loop=pos.loop, claim_id=claim_id, service_line=service_line, trace=trace,
-                       content=pos.text)
+                       content=pos.text, data=data)
 
     def line_finding(self, rule, line, message, *, tip=None, severity=None, at_dtp=False):
         """A finding on a service line: its SV1 (or its DTP*472 with at_dtp)."""
@@ -163,39 +234,101 @@ class Context:
         return self.at(rule, pos, message, path=loc.path, tip=tip, severity=severity,
                        claim_id=loc.claim_id, service_line=loc.service_line)
 
-    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None):
+    def tar_finding(self, rule, tar, message, *, service=None, tip=None, severity=None,
+                    data=None):
         """A finding on a TAR (its UM, else HL) or on one of its service lines (SV1)."""
         pos = service.where if service is not None else tar.where
         return self.at(rule, pos, message, path=tar.tx.path, tip=tip, severity=severity,
-                       trace=tar.trace)
+                       trace=tar.trace, data=data)
 
 
 # -- inputs -------------------------------------------------------------------
 
-def expand_paths(paths, extensions=DEFAULT_EXTENSIONS) -> list[str]:
-    """Files as given, directories walked recursively (sorted), '-' for stdin."""
+def expand_paths(paths, extensions=DEFAULT_EXTENSIONS, *, unreadable=None,
+                 sniff_named=False) -> list[str]:
+    """Files as given, directories walked recursively (sorted), '-' for stdin.
+
+    No path at all is a UsageError, as the command line refuses it. A walked file
+    with an extension of ``SNIFFED_EXTENSIONS`` is taken only when it starts with an
+    ISA (a named one too with ``sniff_named``). With ``unreadable`` (a list), a walked
+    entry that cannot be read (a dangling symbolic link, no permission, a directory
+    that cannot be listed) is appended there as ``(path, why)`` and the walk goes on;
+    without it, reading it fails later (a UsageError), as a named file does.
+    """
+    if not paths:
+        raise UsageError("no paths to check: name files, directories or '-' (stdin)")
+    extensions = tuple(e.lower() for e in extensions)
+    sniffed = tuple(e for e in SNIFFED_EXTENSIONS if e in extensions)
     out: list[str] = []
     for path in paths:
         if path == "-":
             out.append(path)
         elif os.path.isdir(path):
-            found = []
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in files:
-                    if name.lower().endswith(tuple(extensions)):
-                        file = os.path.join(root, name)
-                        if os.path.exists(file) and not os.path.isfile(file):
-                            # a named pipe would block the walk until someone writes to it
-                            raise UsageError(f"{file}: not a regular file (a pipe, socket or"
-                                             " device); name it on its own to read it")
-                        found.append(file)
-            out.extend(sorted(found))
+            out.extend(_walk(path, extensions, sniffed, unreadable))
         elif os.path.exists(path):
-            out.append(path)
+            if not (sniff_named and sniffed and path.lower().endswith(sniffed)
+                    and os.path.isfile(path) and _not_x12(path)):
+                out.append(path)
         else:
             raise UsageError(f"{path}: no such file or directory")
     return out
+
+
+def _walk(top, extensions, sniffed, unreadable) -> list[str]:
+    """The files under ``top`` that a walk takes, sorted (see ``expand_paths``)."""
+    found = []
+
+    def cannot_list(exc):
+        if unreadable is not None:
+            unreadable.append((exc.filename, f"cannot list this directory: {_why(exc)}"))
+
+    for root, dirs, files in os.walk(top, onerror=cannot_list):
+        dirs.sort()
+        for name in files:
+            lower = name.lower()
+            if not lower.endswith(extensions):
+                continue
+            file = os.path.join(root, name)
+            try:
+                mode = os.stat(file).st_mode
+            except OSError as exc:  # a dangling symbolic link, a link loop
+                if unreadable is None:
+                    found.append(file)  # reading it reports it
+                elif os.path.islink(file):
+                    unreadable.append((file, "cannot read this file: it is a symbolic link"
+                                             " to a file that does not exist"))
+                else:
+                    unreadable.append((file, f"cannot read this file: {_why(exc)}"))
+                continue
+            if not stat.S_ISREG(mode):
+                # a named pipe would block the walk until someone writes to it
+                raise UsageError(f"{file}: not a regular file (a pipe, socket or"
+                                 " device); name it on its own to read it")
+            if unreadable is not None and not os.access(file, os.R_OK):
+                unreadable.append((file, "cannot read this file: permission denied"))
+                continue
+            if sniffed and lower.endswith(sniffed) and _not_x12(file):
+                continue
+            found.append(file)
+    return sorted(found)
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+_LEADING = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
+
+
+def _not_x12(path) -> bool:
+    """True when ``path`` can be read and does not start with an ISA (after a BOM or
+    white space): not an X12 interchange. A file that cannot be read is not judged."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return not head.lstrip(_LEADING).startswith(b"ISA")
 
 
 AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in one process
@@ -203,10 +336,16 @@ AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in 
 
 def segment_finding(code, message, path, seg, **fields) -> Finding:
     """A finding of rule ``code`` at segment ``seg`` of ``path`` (reader and envelope
-    problems; ``fields``: loop, tip, claim_id)."""
+    problems; ``fields``: loop, tip, claim_id, data)."""
     return Finding(rule=code, message=message, path=path, line=seg.line, col=seg.col,
                    segment_index=seg.index, segment_id=shown_id(seg.tag), offset=seg.offset,
                    content=seg.text, **fields)
+
+
+def unreadable_finding(path, why) -> Finding:
+    """X005 for a walked file or directory that could not be read (the rest is checked)."""
+    return Finding(rule="X005", message=f"{why}; the rest of the batch was checked", path=path,
+                   line=1, col=1, segment_index=0, offset=0)
 
 
 def jobs_for(jobs, files) -> int:
@@ -247,7 +386,7 @@ class Linter:
     """One run over a batch of files."""
 
     def __init__(self, options: Options | None = None, profile=None):
-        from .profiles import ProfileError, load_profile
+        from .profiles import PayerScope, ProfileError, load_profile
         self.options = options or Options()
         self.profile_given = profile is not None  # -j: workers load the same profile
         try:
@@ -255,7 +394,10 @@ class Linter:
         except ProfileError as exc:
             raise UsageError(str(exc)) from None
         self.rules = all_rules()
-        self.selection = Selection(self.options)
+        try:
+            self.selection = Selection(self.options, self.rules)
+        except UnknownEntry as exc:
+            raise UsageError(str(exc)) from None
         active = [r for r in self.rules if self.selection.rule_may_fire(r)]
         self.claim_rules = [r for r in active if r.scope == "claim"]
         self.tar_rules = [r for r in active if r.scope == "tar"]
@@ -265,6 +407,10 @@ class Linter:
             if rule.scope == "segment":
                 for tag in rule.segment_ids:
                     self.segment_rules.setdefault(tag, []).append(rule)
+        scope = (PayerScope.of_values(self.options.payers) if self.options.payers
+                 else getattr(self.profile, "scope", None))
+        # None: every payer's claims and TARs get the billing rules (no check a claim)
+        self.scope = None if scope is None or scope.everyone else scope
         self.ctx = Context(self.profile, self.options, self.rules)
         # the fast IG pass runs when one of its codes may be reported (I1xx)
         self.ig_fast = self.options.ig == "fast" and any(
@@ -276,7 +422,10 @@ class Linter:
 
     def run(self, paths) -> Result:
         from . import progress as progress_bar
-        files = expand_paths(paths, self.options.extensions)
+        unreadable: list[tuple[str, str]] = []
+        files = expand_paths(paths, self.options.extensions, unreadable=unreadable,
+                             sniff_named=self.options.sniff_txt)
+        self.findings.extend(unreadable_finding(path, why) for path, why in unreadable)
         self._attach_history()
         progress = progress_bar.for_files(files)  # None unless stderr is a terminal
         try:
@@ -294,6 +443,8 @@ class Linter:
                         return self.finish()
             for file_no, path in enumerate(files):
                 stream = open_input(path)
+                if path == "-":  # read in chunks, copied to a temporary file (x12.stdin)
+                    stream = stdin_copy.open_copy(stream)
                 try:
                     self.lint_stream(stream if progress is None or path == "-"
                                      else progress_bar.CountingStream(stream, progress),
@@ -301,7 +452,7 @@ class Linter:
                 except OSError as exc:
                     raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
                 finally:
-                    if stream is not sys.stdin.buffer:
+                    if path != "-":
                         stream.close()
                 if progress is not None:
                     progress.file_done()
@@ -309,6 +460,7 @@ class Linter:
                 progress.files_read()
             return self.finish()
         finally:
+            stdin_copy.close_copy()  # the findings hold their segment texts by now
             if progress is not None:
                 progress.close()
             if self.ctx.ledger is not None:  # its history is loaded: release the connection
@@ -330,17 +482,34 @@ class Linter:
         reader = SegmentReader(stream, path, resume=part.resume if part is not None else None)
         claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
 
-        def report(code, message, seg, loop=None, claim=None, tip=None):
+        def report(code, message, seg, loop=None, claim=None, tip=None, data=None):
             findings.append(segment_finding(code, message, path, seg, loop=loop, tip=tip,
-                                            claim_id=claim.clm01 if claim is not None else None))
+                                            claim_id=claim.clm01 if claim is not None else None,
+                                            data=data))
 
         claim_checks = tuple(rule.check_claim for rule in claim_rules)
         # a void claim's lines get no billing findings: only rules without tips see it
         void_checks = tuple(rule.check_claim for rule in claim_rules if not rule.tips)
         extend = findings.extend
+        scope = self.scope
+        if scope is not None:
+            covers = scope.covers
+            structural_tar_rules = [rule for rule in tar_rules if not rule.tips]
 
         def on_claim(claim):
             summary.claims += 1
+            if scope is not None and not covered(covers, claim.payer, claim.filing_code,
+                                                  claim.first_dos):
+                # another payer's claim: structural checks only; it enters no batch fact
+                # (no limit counts it) and no ledger record
+                summary.out_of_scope_claims += 1
+                if summary.scope_note is None:
+                    summary.scope_note = scope_note(claim.payer, claim.pos, path, "claim")
+                for check in void_checks:
+                    extend(check(claim, ctx))
+                for line in claim.lines:
+                    line.claim = None
+                return
             for check in (void_checks if claim.is_void else claim_checks):
                 extend(check(claim, ctx))
             batch.add_claim(claim, path, file_no)
@@ -354,6 +523,20 @@ class Linter:
 
         def on_tar(event):
             purpose = event.tx.purpose
+            if scope is not None and not covered(covers, event.payer, None, event.first_day):
+                # another payer's TAR: no billing finding, no GEN-07 authorization, not
+                # numbered by B509
+                if purpose == "request":
+                    summary.tar_requests += 1
+                else:
+                    summary.tar_responses += 1
+                summary.out_of_scope_tars += 1
+                if summary.scope_note is None:
+                    summary.scope_note = scope_note(event.payer, event.where, path, "TAR")
+                for rule in structural_tar_rules:
+                    if purpose in getattr(rule, "tar_kinds", ("request",)):
+                        findings.extend(rule.check_tar(event, ctx))
+                return
             if purpose == "request":
                 summary.tar_requests += 1
                 batch.requests += 1
@@ -366,6 +549,7 @@ class Linter:
 
         def open_transaction(kind, version, st, gs):
             summary.transactions += 1
+            summary.sets.append((st.index, st.get(2)))
             delims = reader.delimiters
             tx = Transaction(path, file_no, kind, version, st.get(2), Pos.of(st, "header"),
                              delims.component, delims.repetition)
@@ -374,8 +558,10 @@ class Linter:
             return Tar278Builder(tx, on_tar, report)
 
         tracker = EnvelopeTracker(report, open_transaction)
-        if part is not None and part.envelope is not None:
-            tracker.resume(*part.envelope)
+        if part is not None:
+            tracker.in_part = True
+            if part.envelope is not None:
+                tracker.resume(*part.envelope)
 
         def segment_hook(tag, rules):
             """(guard, check) for the tracker: one predicate for all the rules of ``tag``
@@ -416,13 +602,19 @@ class Linter:
             gs = part.envelope[1] if part is not None and part.envelope is not None else None
             stream = IgFeed(report_ig, reader, self.options.show_phi, gs,
                             self.profile.ig_not_used_allowed).watch(reader)
+        segments = stream
+        collector = None
+        if self.options.ack:  # facts for the 999 and 277CA writers (edi_lint/ack)
+            from .ack.model import Collector
+            collector = Collector(reader, self.options.show_phi)
+            segments = collector.watch(segments)
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the hot loop allocates millions of short-lived objects, no cycles
         try:
-            tracker.run(stream, after)
+            tracker.run(segments, after)
             if part is not None:  # where this part ended, for the next one and the merge
                 part.reached = (tracker.state(), reader.segment_count, reader.delimiters,
-                                tracker.counts(), tracker.deferred)
+                                tracker.counts(), tracker.handover())
             if part is None or part.last:
                 tracker.finish()
             if ig is not None:
@@ -431,7 +623,15 @@ class Linter:
             if gc_was_enabled:
                 gc.enable()
         summary.transactions = tracker.transactions
+        if collector is not None:
+            summary.ack = collector.facts()
         findings.extend(reader.findings)
+        if summary.scope_note is not None and part is None:
+            # B001 when none of the file's claims and TARs is in scope (a part of a file
+            # keeps its note for the merge, which knows the whole file)
+            if summary.all_out_of_scope:
+                findings.append(scope_finding(summary))
+            summary.scope_note = None
         return summary
 
     def finish(self) -> Result:
@@ -461,7 +661,8 @@ class Linter:
             findings = drop_twins(findings)
         for f in findings:  # no quoted value runs on into another segment's data (PHI)
             f.message = without_spill(f.message)
-        return Result(self.files, sort_findings(findings), self.options)
+        return Result(self.files, sort_findings(findings), self.options,
+                      None if self.scope is None else self.scope.source)
 
 
 def lint(paths, options: Options | None = None) -> Result:

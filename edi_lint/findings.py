@@ -15,6 +15,14 @@ def shown_id(tag: str) -> str:
     return tag if len(tag) <= 3 else f"{tag[:3]}..."
 
 
+NO_ID = "a segment without an id (it begins with the element separator)"
+
+
+def named_segment(tag: str) -> str:
+    """A segment as a message names it: '<id> segment', or ``NO_ID`` when it has no id."""
+    return f"{shown_id(tag)} segment" if tag else NO_ID
+
+
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'" "|" r'"(?:[^"\\]|\\.)*"')  # repr()s of str
 _SPILL = ("\\n", "\\r", "~")  # as a quoted value shows them (repr: a line break escaped)
 
@@ -69,7 +77,8 @@ class Finding:
     # "ik403" (element syntax error code), "element" (a reference such as "SV101-2"),
     # "element_position", "component_position", "repeat_position" (ints),
     # "data_element" (the X12 data element number, str), "ik502" (transaction set syntax
-    # error code), "ak905" (functional group syntax error code).
+    # error code), "ak905" (functional group syntax error code), "ta105" (TA1 interchange
+    # note code, for interchange-level findings).
     data: dict | None = field(default=None, repr=False)
 
     def sort_key(self):

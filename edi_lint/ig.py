@@ -16,8 +16,14 @@ what pyx12 reports is about the content. The n-th segment of that document is a 
 segment of the file, so every pyx12 error gets the file position, and the map node that
 pyx12's callback hands over for each segment gives its loop id (pyx12's errors carry none).
 
-pyx12 errors that the fast checks already report (SE01/SE02, a missing SE, HL and LX
-numbering) are dropped. Any exception inside pyx12, an unreadable ISA or an unknown map
+pyx12 loads its maps (the control map, the 837P map, its map index) in every call of
+``x12n_document``, and this pass calls it once per interchange: a file of 300 small
+interchanges spent nearly all its time parsing XML. :func:`_maps_loaded_once` keeps each
+map, once parsed, for the rest of the run (pyx12 4 keeps its loop and segment counts in
+the walker, not in the map, so a map is read-only once loaded).
+
+pyx12 errors that the fast checks already report (SE01/SE02, a missing SE, a repeated ST02
+or GS06, HL and LX numbering) are dropped. Any exception inside pyx12, an unreadable ISA or an unknown map
 becomes an X202 finding, never a crash.
 """
 from __future__ import annotations
@@ -29,15 +35,15 @@ import logging
 import re
 
 from .findings import shown_id
+from .x12.delimiters import ISA_WIDTHS as _ISA_WIDTHS
 from .x12.envelope import IMPLEMENTED
 
 # Run pyx12 early when the collected 837P text grows beyond this (characters).
 FLUSH_SIZE = 4 << 20
-_ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 _REPETITION_CANDIDATES = "^`|\\!{}<>~+"
 # pyx12 errors the fast checks report already: (level, code).
-_DUPLICATES = {("st", "2"), ("st", "3"), ("st", "4"), ("seg", "HL1"), ("seg", "HL2"),
-               ("seg", "LX")}
+_DUPLICATES = {("st", "2"), ("st", "3"), ("st", "4"), ("st", "23"), ("gs", "6"),
+               ("seg", "HL1"), ("seg", "HL2"), ("seg", "LX")}
 # Loops of pyx12's maps that are envelopes or tables, not 837P loops.
 _NOT_LOOPS = {"ISA_LOOP": None, "GS_LOOP": None, "ST_LOOP": None, "HEADER": "header",
               "DETAIL": None, "FOOTER": None}
@@ -127,7 +133,6 @@ class IgPass:
                         " its 837P transaction sets were not (fully) validated", first, loop=None)
 
     def _validate(self, document: str, where: list) -> None:
-        from pyx12.params import ParamsBase
         from pyx12.x12n_document import x12n_document
 
         loops: dict[int, str | None] = {}
@@ -144,18 +149,20 @@ class IgPass:
         logger.propagate = False
         logger.addHandler(envelope_errors)
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                valid = x12n_document(ParamsBase(), io.StringIO(document), None, None,
+            with contextlib.redirect_stdout(io.StringIO()), _maps_loaded_once():
+                valid = x12n_document(_params(), io.StringIO(document), None, None,
                                       fd_json=out, callback=callback)
         finally:
             logger.removeHandler(envelope_errors)
             logger.setLevel(saved[0])
             logger.propagate = saved[1]
         reported = set()
+        dropped = []  # errors left to the fast checks: pyx12's verdict is explained
         last = len(where)
 
         def emit(level_, code, text, line, loop=None):
             if (level_, code) in _DUPLICATES:
+                dropped.append(code)
                 return
             k = min(max(line, 1), last) - 1
             if level_ in ("gs", "st"):  # pyx12 counts them at GE/SE: point at GS/ST instead
@@ -186,6 +193,7 @@ class IgPass:
             for group in isa.get("groups", ()):
                 for err in group.get("errors", ()):
                     if err.get("err_cde") in ("3", "4", "5"):
+                        dropped.append(err.get("err_cde"))
                         continue  # GE is ours: its count and control number are computed
                     emit("gs", err.get("err_cde"), err.get("err_str"), group.get("cur_line", 1))
                 for st in group.get("transactions", ()):
@@ -198,7 +206,7 @@ class IgPass:
                         for ele in seg.get("elements", ()):
                             for err in ele.get("errors", ()):
                                 emit("ele", err.get("err_cde"), self._text(err, "ele"), line)
-        if not valid and not reported:
+        if not valid and not reported and not dropped:
             st = next((s for s in where if s.tag == "ST"), where[0])
             self.report("X201", "pyx12 rejected the transaction set without a detailed error"
                         " (an ISA or GS element error)", st, loop=None)
@@ -221,6 +229,51 @@ class IgPass:
         if level == "seg":  # a quoted segment ('"N31 SAMPLE WAY*~" is empty'): its id only
             text = _PYX12_QUOTED.sub(_quoted_id, text)
         return text
+
+
+_MAPS: dict = {}  # (map file, map path) -> a parsed pyx12 map, for the run
+_CACHE: dict = {}  # "params" and (the map index, its path), made once
+
+
+def _params():
+    """pyx12's parameters (its defaults), made once: the cached maps were built with them."""
+    params = _CACHE.get("params")
+    if params is None:
+        from pyx12.params import ParamsBase
+        params = _CACHE["params"] = ParamsBase()
+    return params
+
+
+@contextlib.contextmanager
+def _maps_loaded_once():
+    """Within the block, pyx12 loads each map file and its map index once a run, not once a
+    call of ``x12n_document`` (that is, once an interchange)."""
+    import pyx12.map_if
+    import pyx12.map_index
+
+    load, index_class = pyx12.map_if.load_map_file, pyx12.map_index.map_index
+
+    def load_once(map_file, param, map_path=None):
+        key = (map_file, map_path)
+        found = _MAPS.get(key)
+        if found is None or param is not _params():
+            found = load(map_file, param, map_path)
+            if param is _params():
+                _MAPS[key] = found
+        return found
+
+    def index_once(map_path=None):
+        key = ("index", map_path)
+        found = _CACHE.get(key)
+        if found is None:
+            found = _CACHE[key] = index_class(map_path)
+        return found
+
+    pyx12.map_if.load_map_file, pyx12.map_index.map_index = load_once, index_once
+    try:
+        yield
+    finally:
+        pyx12.map_if.load_map_file, pyx12.map_index.map_index = load, index_class
 
 
 class _ClaimRef:

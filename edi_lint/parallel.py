@@ -2,10 +2,11 @@
 
 The units of work are whole files, small files in groups (a result crossing the
 process boundary costs about a millisecond whatever its size), and the parts of big
-files (``x12.parts``: cut at transaction sets, each proving at the merge that it
-began where the previous one ended). The parent process and ``N - 1`` worker processes take them one at a
-time, biggest first, from one shared counter: no core idles while another has
-work, and the parent, which would otherwise only wait for results, checks too.
+files (``x12.parts``: cut between transaction sets, groups or interchanges, each
+proving at the merge that it began where the previous one ended). The parent process
+and ``N - 1`` worker processes take them one at a time, biggest first, from one shared
+counter: no core idles while another has work, and the parent, which would otherwise
+only wait for results, checks too.
 The parent takes the first (biggest) unit before the workers start, so it begins at
 once, and that unit's facts never cross a process boundary.
 
@@ -38,6 +39,7 @@ import pickle
 import tempfile
 
 from .engine import FileSummary, Linter, UsageError, jobs_for, open_input
+from .payer_scope import scope_finding
 
 _WORKER = None  # in a worker: (its own linter, files, the work, its order, the counter, spool)
 
@@ -50,7 +52,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
     """Whether ``files`` are worth (and able to be) checked in several processes."""
     if jobs_for(linter.options.jobs, files) < 2 or not files or "-" in files:
         return False
-    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or linter.options.ig == "pyx12"):
+    if len(files) < 2 and (_size(files[0]) < SPLIT_MIN or _whole_files(linter.options)):
         return False
     if linter.profile_given:
         try:
@@ -63,7 +65,7 @@ def can_run(linter: Linter, files: list[str]) -> bool:
 def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     """The units of work: ``(file numbers, part number, part, bytes)``: whole files (one,
     or a group of consecutive small ones) with ``part`` None, or one ``x12.parts.Part``
-    of a file cut at transaction sets (unless ``split`` is false: ``--ig`` hands pyx12
+    of a file cut between envelopes (unless ``split`` is false: ``--ig`` hands pyx12
     whole files)."""
     from .x12 import parts as file_parts
     sizes = [_size(path) for path in files]
@@ -92,6 +94,12 @@ def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
     return work
 
 
+def _whole_files(options) -> bool:
+    """Whether files are checked whole, never cut into parts: ``--ig`` hands pyx12 whole
+    interchanges, and acknowledgments (``ack``) collect their facts file by file."""
+    return options.ig == "pyx12" or options.ack
+
+
 class Unavailable(Exception):
     """This system cannot start worker processes (no semaphores, no fork...): the run
     goes on in one process."""
@@ -100,7 +108,7 @@ class Unavailable(Exception):
 def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     """Check ``files`` in this process and ``jobs - 1`` workers into ``linter``'s batch;
     ``Unavailable`` (before anything was checked) when the workers cannot start."""
-    work = plan_work(files, linter.jobs, split=linter.options.ig != "pyx12")
+    work = plan_work(files, linter.jobs, split=not _whole_files(linter.options))
     order = sorted(range(len(work)), key=lambda i: (-work[i][3], i))  # big ones first
     workers = min(linter.jobs, len(work)) - 1
     profile = linter.profile if linter.profile_given else None
@@ -211,8 +219,12 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
         for found in capped.values():
             found.append([])
         facts.extend(part_facts)
-        for name in ("transactions", "claims", "tar_requests", "tar_responses"):
+        for name in ("transactions", "claims", "tar_requests", "tar_responses",
+                     "out_of_scope_claims", "out_of_scope_tars"):
             setattr(summary, name, getattr(summary, name) + getattr(part_summary, name))
+        summary.sets.extend(part_summary.sets)
+        if summary.scope_note is None:
+            summary.scope_note = part_summary.scope_note
         for finding in part_findings:
             # ISA12 (X107) is checked at an interchange's first checked ST, once: a part
             # that began inside the interchange checked it again
@@ -227,24 +239,39 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
     for code, found in capped.items():
         findings.extend(per_file[code].join_parts(found))
     findings.extend(_count_checks(path, parts))
+    if summary.all_out_of_scope:  # B001 needs the whole file: no part knew it
+        findings.append(scope_finding(summary))
+    summary.scope_note = None
     return [(summary, findings, facts, None, None)]
 
 
 def _count_checks(path, parts) -> list:
     """X021 and X023 for the IEA and GE whose ISA or GS began in an earlier part: a part
     counts groups and sets from its own start (``EnvelopeTracker.deferred``), so each
-    count is the part's plus what the parts before it counted in the same ISA or GS."""
+    count is the part's plus what the parts before it counted in the same ISA or GS. And
+    X026-X028 for a control number whose first use lay in an earlier part (the parts hand
+    over the control numbers of the scopes they share, in file order)."""
     from .engine import segment_finding
-    from .x12.envelope import EnvelopeTracker
+    from .x12.envelope import EnvelopeTracker, ack
     found = []
     sets = groups = 0  # in the open GS and ISA when the part begins
+    first = {}  # (code, scope, control number) -> its first use (X026-X028)
     for part in parts:
         _state, _index, _delims, counts, deferred = part.reached
         for code, seg, count in deferred:
+            if code in ("X026", "X027", "X028"):  # count: the scope's segment index
+                key = (code, count, EnvelopeTracker.control_value(code, seg))
+                if key in first:
+                    found.append(segment_finding(
+                        code, EnvelopeTracker.duplicate_problem(code, seg, first[key]), path,
+                        seg, data=ack(code)))
+                else:
+                    first[key] = seg
+                continue
             count += sets if code == "X023" else groups
             message = EnvelopeTracker.count_problem(code, seg, count)
             if message:
-                found.append(segment_finding(code, message, path, seg))
+                found.append(segment_finding(code, message, path, seg, data=ack(code)))
         part_sets, sets_known, part_groups, groups_known = counts
         sets = part_sets if sets_known else sets + part_sets
         groups = part_groups if groups_known else groups + part_groups

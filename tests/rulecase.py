@@ -26,6 +26,10 @@ A case file (``tests/cases/*.toml`` or ``*.json``) holds an optional ``[defaults
     segment = "SV1"                      # default SV1 for a line, CLM otherwise
     message = "2 units"                  # optional: a substring of the message
 
+Options a case may set: ``payers = ["KEY"]`` (``--payer``) and ``profile_append`` (TOML
+text added to the end of the default profile, e.g. ``[[scope]]`` entries, loaded with
+``--profile``). An expected finding may also give ``segment_index`` (its exact position).
+
 ``case.files`` instead of ``case.claims`` gives several files, each either
 ``{ claims = [...] }`` (837P) or ``{ kind = "278_request" | "278_response", ... }`` whose other
 keys go to ``build_278_request`` / ``build_278_response`` (``lines`` as TarLine tables,
@@ -155,6 +159,14 @@ def run_case(case: dict[str, Any], tmp_path: Path):
     options: dict[str, Any] = {"select": tuple(case.get("select", ())),
                                "ignore": tuple(case.get("ignore", ())),
                                "show_phi": bool(case.get("show_phi", False))}
+    if "payers" in case:
+        options["payers"] = tuple(case["payers"])
+    if "profile_append" in case:
+        from edi_lint.profiles import loader
+        default = (Path(loader.__file__).parent / "default.toml").read_text(encoding="utf-8")
+        profile = tmp_path / "profile.toml"
+        profile.write_text(default + "\n" + case["profile_append"], encoding="utf-8")
+        options["profile"] = str(profile)
     if "roster" in case:
         roster = tmp_path / "roster.csv"
         roster.write_text(case["roster"], encoding="utf-8", newline="")
@@ -186,6 +198,12 @@ def check_case(case: dict[str, Any], findings) -> None:
         messages = [f.message for f in findings if finding_key(f) == key]
         assert any(e["message"] in m for m in messages), (
             f"case {case['name']}: no {key} message contains {e['message']!r}: {messages}")
+    for e in case.get("expect", ()):
+        if "segment_index" in e:
+            key = expected_key(e)
+            places = [f.segment_index for f in findings if finding_key(f) == key]
+            assert e["segment_index"] in places, (
+                f"case {case['name']}: no {key} at segment {e['segment_index']}: {places}")
     for text in case.get("absent_in_messages", ()):
         for f in findings:
             assert text not in f.message, f"case {case['name']}: {text!r} in {f.message!r}"

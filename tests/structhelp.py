@@ -41,9 +41,9 @@ def model(data):
     claims, tars, findings = [], [], []
     reader = SegmentReader(io.BytesIO(as_bytes(data)), "t.x12")
 
-    def report(code, message, seg, loop=None, claim=None, tip=None):
+    def report(code, message, seg, loop=None, claim=None, tip=None, data=None):
         findings.append({"rule": code, "message": message, "index": seg.index, "line": seg.line,
-                         "segment": seg.tag, "loop": loop,
+                         "segment": seg.tag, "loop": loop, "data": data,
                          "claim": claim.clm01 if claim is not None else None})
 
     def open_transaction(kind, version, st, gs):

@@ -75,9 +75,50 @@ def test_errors(batch):
         edi_lint.lint("claims", selectt=["ZX"])
 
 
+def test_no_paths_is_a_usage_error_as_on_the_command_line(batch):
+    with pytest.raises(UsageError, match=r"^no paths to check: name files, directories or '-'"):
+        edi_lint.lint([])
+    with pytest.raises(UsageError, match="no paths to check"):
+        edi_lint.lint(())
+
+
+@pytest.mark.parametrize("entries, message", [
+    ({"select": ["ECM01"]}, "select: 'ECM01' matches no rule code or tip id (did you mean ECM-01"),
+    ({"select": "X25"}, "select: 'X25' matches no rule code or tip id"),
+    ({"ignore": ["GEN", "GEN-6"]}, "ignore: 'GEN-6' matches no rule code or tip id"),
+    ({"per_file_ignores": (("*.837", ("ZX9",)),)}, "per-file-ignores: 'ZX9' matches no"),
+    ({"severity": {"GEN": "error"}}, "severity: 'GEN' is no rule code or tip id"),
+])
+def test_entries_naming_no_rule_are_usage_errors(batch, entries, message):
+    with pytest.raises(UsageError, match="^" + re.escape(message)):
+        edi_lint.lint("claims", **entries)
+
+
+def test_entries_are_case_insensitive_and_plugin_codes_count(batch):
+    lower = edi_lint.lint("claims", select=["zx00", "x025"], ignore=["zx-03"],
+                          severity={"zx-01": "error"})
+    upper = edi_lint.lint("claims", select=["ZX00", "X025"], ignore=["ZX-03"],
+                          severity={"ZX-01": "error"})
+    assert [(f.rule, f.path, f.line, f.severity) for f in lower.findings] == \
+        [(f.rule, f.path, f.line, f.severity) for f in upper.findings]
+    assert [(f.rule, f.line, f.severity) for f in lower.findings if f.path.endswith("june.x12")] \
+        == [("ZX001", 20, "error"), ("ZX002", 23, "info"), ("ZX002", 29, "info")]
+    prefixes = edi_lint.lint("claims", select=["gen", "B1"], ignore=["gen-06"])
+    assert [(f.rule, f.tip, f.path, f.line) for f in prefixes.findings] == [
+        ("B305", "GEN-05", "claims/broken.837", 23), ("B101", "ECM-01", "claims/june.x12", 23),
+        ("B305", "GEN-05", "claims/june.x12", 23)]
+
+
+def test_a_plugin_code_is_unknown_without_its_plugin(tmp_path):
+    write_batch(tmp_path)
+    with pytest.raises(UsageError, match="select: 'ZX001' matches no rule code or tip id"):
+        edi_lint.lint(str(tmp_path / "claims"), select=["ZX001"])
+
+
 @pytest.mark.parametrize("options, message", [
     ({"fail_on": "fatal"}, "fail_on 'fatal' is not one of error, warning, info"),
     ({"fail_on": None}, "fail_on None is not one of error, warning, info"),
+    ({"min_severity": "notice"}, "min_severity 'notice' is not one of error, warning, info"),
     ({"severity": {"GEN-05": "fatal"}}, "severity GEN-05='fatal' is not one of"),
     ({"select": [1]}, "select takes rule codes or tip ids (strings), not [1]"),
     ({"ignore": [None]}, "ignore takes rule codes or tip ids (strings), not [None]"),
@@ -88,6 +129,21 @@ def test_errors(batch):
 def test_bad_option_values_are_usage_errors(options, message):
     with pytest.raises(UsageError, match=re.escape(message)):
         Options(**options)
+
+
+def test_min_severity_shapes_reports_not_the_result(batch):
+    from edi_lint.report import render
+    result = edi_lint.lint(["claims"], select=["ZX001", "ZX002"], min_severity="warning")
+    assert [(f.rule, f.severity, f.line) for f in result.findings] == [
+        ("ZX001", "warning", 20), ("ZX002", "info", 23), ("ZX002", "info", 29)]
+    shown = result.shown()
+    assert [(f.rule, f.line) for f in shown.findings] == [("ZX001", 20)]
+    assert shown.summary == result.summary and shown.summary["info"] == 2
+    assert render(result, "text").splitlines()[0] == (
+        "claims/june.x12:20:1: warning ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00")
+    assert not result.failed
+    strict = edi_lint.lint(["claims"], select=["ZX002"], min_severity="error", fail_on="info")
+    assert strict.shown().findings == [] and strict.shown().failed  # hidden info still fails
 
 
 def test_one_prefix_given_as_a_string_is_one_prefix(batch):

@@ -57,22 +57,117 @@ def test_missing_path_message_names_it():
     assert proc.stderr.decode().strip() == "edi-lint: no/such/file.x12: no such file or directory"
 
 
-def test_stdin_is_read_as_path_dash():
-    proc = run("check", "--format", "json", "-", stdin=MISTAKES.read_bytes())
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_stdin_is_read_as_path_dash(jobs):
+    proc = run("check", "-j", jobs, "--format", "json", "-", stdin=MISTAKES.read_bytes())
     data = json.loads(proc.stdout)
     assert data["files"] == [{"path": "-", "transactions": 1, "claims": 13, "tar_requests": 0,
                               "tar_responses": 0}]
     assert {f["path"] for f in data["findings"]} == {"-"}
 
 
+def test_stdin_is_streamed_with_compact_facts_and_the_same_findings(monkeypatch):
+    """stdin is read in chunks and copied to a temporary file: its batch facts are the
+    packed ints of a file's, and findings read their segment text back from the copy."""
+    import io
+    import types
+
+    from edi_lint.engine import Linter, Options
+    from edi_lint.x12 import stdin as stdin_copy
+
+    def findings(linter, paths):
+        result = linter.run(paths)
+        return [(f.rule, f.tip, f.severity, f.line, f.col, f.content, f.message)
+                for f in result.findings]
+
+    from_file = findings(Linter(Options()), [str(MISTAKES)])
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(
+        buffer=io.BufferedReader(io.BytesIO(MISTAKES.read_bytes()), buffer_size=64)))
+    linter = Linter(Options())
+    from_stdin = findings(linter, ["-"])
+    assert from_stdin == from_file
+    b101 = next(f for f in from_stdin if f[0] == "B101")  # a batch rule: text read back
+    assert b101[3:6] == (29, 1, "SV1*HC:G9012:U2*400.00*UN*1***1")
+    assert linter.ctx.batch.lines and all(type(fact.where) is int
+                                          for fact in linter.ctx.batch.lines)
+    assert not stdin_copy.copying()  # the copy is gone with the run
+
+
 def test_directory_walk_takes_x12_extensions_only(tmp_path):
     text = build_837([Claim("C1", [Line("G9008", ["U1"], g1=["A1"])])])
-    for name in ("a.x12", "b.edi", "c.837", "d.278", "e.txt", "notes.md", "f.json"):
+    for name in ("a.x12", "b.edi", "c.837", "d.278", "e.txt", "notes.md", "f.json",
+                 "NOAUTH.X12", "G.Edi", "h.TXT", "a.x12.bak"):
         (tmp_path / "sub" / name).parent.mkdir(exist_ok=True)
         (tmp_path / "sub" / name).write_text(text)
+    (tmp_path / "sub" / "bom.txt").write_bytes(b"\xef\xbb\xbf\r\n  " + text.encode())
+    (tmp_path / "sub" / "notes.txt").write_text("Claims for June: see the .x12 files\n")
+    (tmp_path / "sub" / "empty.txt").write_bytes(b"")
     proc = run("check", "--format", "json", tmp_path)
     paths = [Path(f["path"]).name for f in json.loads(proc.stdout)["files"]]
-    assert paths == ["a.x12", "b.edi", "c.837", "d.278", "e.txt"]
+    assert paths == ["G.Edi", "NOAUTH.X12", "a.x12", "b.edi", "bom.txt", "c.837", "d.278",
+                     "e.txt", "h.TXT"]
+
+
+def test_a_named_txt_file_is_read_unless_sniffed(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Claims for June\n")
+    proc = run("check", "--format", "json", notes)
+    found = json.loads(proc.stdout)["findings"]
+    assert proc.returncode == 1
+    assert [(f["rule"], f["line"], f["segment_index"]) for f in found] == [("X001", 1, 0)]
+    sniffed = run("check", "--format", "json", "--sniff-txt", notes)
+    assert sniffed.returncode == 0
+    assert json.loads(sniffed.stdout)["files"] == []
+    claims = tmp_path / "claims.TXT"
+    claims.write_text(build_837([Claim("C1", [Line("G9008", ["U1"], g1=["A1"])])]))
+    kept = run("check", "--format", "json", "--sniff-txt", notes, claims)
+    assert [f["path"] for f in json.loads(kept.stdout)["files"]] == [str(claims)]
+
+
+def test_a_dangling_symlink_in_a_directory_is_x005_and_the_rest_is_checked(tmp_path):
+    (tmp_path / "a.x12").write_bytes(MISTAKES.read_bytes())
+    (tmp_path / "old").mkdir()
+    os.symlink(tmp_path / "nowhere.x12", tmp_path / "old" / "gone.x12")
+    os.symlink(tmp_path / "nowhere.md", tmp_path / "old" / "gone.md")  # not an X12 name
+    proc = run("check", "--format", "json", "--select", "X,B101", tmp_path)
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert [f["path"] for f in data["files"]] == [str(tmp_path / "a.x12")]
+    assert [(Path(f["path"]).name, f["rule"], f["line"], f["segment_index"], f["severity"])
+            for f in data["findings"]] == [("a.x12", "B101", 29, 29, "error"),
+                                           ("gone.x12", "X005", 1, 0, "error")]
+    assert data["findings"][1]["message"] == (
+        "cannot read this file: it is a symbolic link to a file that does not exist;"
+        " the rest of the batch was checked")
+    text = run("check", "--select", "X", tmp_path)
+    assert text.stdout.decode().splitlines()[0] == (
+        f"{tmp_path / 'old' / 'gone.x12'}:1:1: error X005 cannot read this file: it is a symbolic"
+        " link to a file that does not exist; the rest of the batch was checked")
+    named = run("check", tmp_path / "old" / "gone.x12")
+    assert named.returncode == 2 and named.stdout == b""
+    assert named.stderr.decode().splitlines() == [
+        f"edi-lint: {tmp_path / 'old' / 'gone.x12'}: no such file or directory"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads every file")
+def test_an_unreadable_file_and_directory_in_a_walk_are_x005(tmp_path):
+    (tmp_path / "a.x12").write_bytes(CLEAN.read_bytes())
+    (tmp_path / "secret.x12").write_bytes(CLEAN.read_bytes())
+    (tmp_path / "secret.x12").chmod(0)
+    (tmp_path / "shut").mkdir()
+    (tmp_path / "shut").chmod(0)
+    try:
+        proc = run("check", "--format", "json", "--select", "X", tmp_path)
+    finally:
+        (tmp_path / "shut").chmod(0o755)
+        (tmp_path / "secret.x12").chmod(0o644)
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1
+    assert [(Path(f["path"]).name, f["rule"], f["line"]) for f in data["findings"]] == [
+        ("secret.x12", "X005", 1), ("shut", "X005", 1)]
+    assert data["findings"][0]["message"].startswith("cannot read this file: permission denied")
+    assert data["findings"][1]["message"].startswith("cannot list this directory: permission")
 
 
 def test_a_named_pipe_in_a_directory_is_one_line_exit_2_not_a_hang(tmp_path):
@@ -108,8 +203,47 @@ def test_text_format_is_sorted_and_summarised():
     assert positions == sorted(positions)
     assert body[0].startswith("fixtures/837/ecm_mistakes.x12:") is False  # absolute path as given
     first = body[0].split(": ", 1)[1]
-    assert first.startswith("B101 [ECM-01] G9012-U2 on 2025-06-20 is the 2nd ECM monthly")
+    assert first.startswith("error B101 [ECM-01] G9012-U2 on 2025-06-20 is, by date of service,"
+                            " the 2nd ECM monthly")
     assert summary == "10 errors, 2 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses)"
+
+
+def test_each_text_line_names_its_severity():
+    lines = run("check", CLEAN).stdout.decode().splitlines()
+    assert lines == [
+        f"{CLEAN}:32:1: info B106 [ECM-06] G9007 (ECM multidisciplinary team conference) is not"
+        " reimbursable: it is billed for information and pays nothing",
+        "0 errors, 0 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses)"]
+
+
+def test_min_severity_hides_findings_but_not_their_count_or_the_exit_code():
+    proc = run("check", "--min-severity", "warning", MISTAKES)
+    assert proc.returncode == 1
+    *body, summary = proc.stdout.decode().splitlines()
+    assert [line.split(": ", 1)[1].split()[:2] for line in body if ":156:" in line] == [
+        ["error", "B106"], ["warning", "B305"]]  # the info B106 at line 156 is not shown
+    assert {line.split(": ", 1)[1].split()[0] for line in body} == {"error", "warning"}
+    assert len(body) == 12
+    assert summary == ("10 errors, 2 warnings, 1 info in 1 file (13 claims, 0 TAR requests,"
+                       " 0 TAR responses); 1 below warning not shown (--min-severity)")
+    # an info finding still fails the run at --fail-on info, shown or not
+    quiet = run("check", "--min-severity", "error", "--fail-on", "info", CLEAN)
+    assert quiet.returncode == 1
+    assert quiet.stdout.decode().splitlines() == [
+        "0 errors, 0 warnings, 1 info in 1 file (13 claims, 0 TAR requests, 0 TAR responses);"
+        " 1 below error not shown (--min-severity)"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_min_severity_filters_json_and_sarif_too(fmt):
+    data = json.loads(run("check", "--format", fmt, "--min-severity", "error", MISTAKES).stdout)
+    if fmt == "json":
+        assert {f["severity"] for f in data["findings"]} == {"error"}
+        assert len(data["findings"]) == 10
+        assert data["summary"]["warning"] == 2 and data["summary"]["info"] == 1
+    else:
+        results = data["runs"][0]["results"]
+        assert {r["level"] for r in results} == {"error"} and len(results) == 10
 
 
 def test_json_contract_keys_are_exact():

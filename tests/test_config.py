@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -132,6 +133,18 @@ def test_per_file_ignores_table_in_pyproject(project):
     assert {f["path"] for f in found} == {"claims/june.x12"}
 
 
+def test_min_severity_from_config_and_the_command_line_wins(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX001, ZX002\n"
+                                       "min-severity = warning\n")
+    shown = run("check", "claims/june.x12")
+    assert shown.stdout.splitlines()[0] == (
+        "claims/june.x12:20:1: warning ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00")
+    assert "info ZX002" not in shown.stdout
+    assert shown.stdout.splitlines()[-1].endswith("; 2 below warning not shown (--min-severity)")
+    everything = run("check", "--min-severity", "info", "claims/june.x12")
+    assert everything.stdout.count(": info ZX002 ") == 2
+
+
 def test_fail_on_and_format_from_config(project):
     (project / "setup.cfg").write_text("[edi_lint]\nselect = ZX002\nfail-on = info\n"
                                        "format = github\n")
@@ -216,12 +229,22 @@ def test_command_line_ignore_replaces_config_ignore(project):
     ("tox.ini", "[edi_lint]\nshow-phi = true\n", "unknown key 'show-phi'"),
     ("pyproject.toml", '[tool.edi-lint]\nbogus = 1\n', "unknown key 'bogus'"),
     ("setup.cfg", "[edi_lint]\nfail-on = fatal\n", "fail-on: 'fatal' is not one of"),
+    ("setup.cfg", "[edi_lint]\nmin-severity = notice\n",
+     "min-severity: 'notice' is not one of"),
     ("setup.cfg", "[edi_lint]\nformat = xml\n", "format: 'xml' is not one of"),
     ("setup.cfg", "[edi_lint]\njobs = 0\n", "jobs: '0' is not 'auto' or a whole number"),
     ("setup.cfg", "[edi_lint]\nseverity = ZX-01=fatal\n", "severity: ZX-01='fatal'"),
     ("setup.cfg", "[edi_lint]\nseverity = ZX-01\n", "is not CODE=severity"),
     ("setup.cfg", "[edi_lint]\nper-file-ignores = nocolon\n", "per-file-ignores:"),
     ("setup.cfg", "[edi_lint]\nselect = ZX 01\n", "select: 'ZX 01'"),
+    ("setup.cfg", "[edi_lint]\nselect = ECM01\n",
+     "select: 'ECM01' matches no rule code or tip id (did you mean ECM-01"),
+    ("tox.ini", "[edi_lint]\nignore = X025, zx9\n", "ignore: 'ZX9' matches no rule code"),
+    ("setup.cfg", "[edi_lint]\nper-file-ignores =\n    *.837: X025, XX\n",
+     "per-file-ignores: 'XX' matches no rule code or tip id"),
+    ("setup.cfg", "[edi_lint]\nseverity = ZX-1=error\n",
+     "severity: 'ZX-1' is no rule code or tip id"),
+    ("pyproject.toml", '[tool.edi-lint]\nselect = ["GEN-6"]\n', "select: 'GEN-6' matches no"),
     ("pyproject.toml", '[tool.edi-lint]\nselect = 5\n', "select: expected"),
     ("pyproject.toml", '[tool.edi-lint\nselect = "X"\n', "invalid TOML"),
     ("setup.cfg", "[edi_lint]\nselect = X\nselect = Y\n", "invalid configuration"),
@@ -234,6 +257,30 @@ def test_bad_configuration_is_exit_2_naming_it(project, name, text, message):
     assert name in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--select", "ECM01"), "select: 'ECM01' matches no rule code or tip id (did you mean ECM-01"),
+    (("--select", "X025,ZX99"), "select: 'ZX99' matches no rule code or tip id"),
+    (("--ignore", "GEN-6"), "ignore: 'GEN-6' matches no rule code or tip id"),
+])
+def test_select_or_ignore_entry_naming_no_rule_is_exit_2(project, args, message):
+    result = run("check", *args, "claims")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"edi-lint: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_codes_and_tips_match_case_insensitively(project):
+    (project / "setup.cfg").write_text("[edi_lint]\nselect = zx0\nseverity = zx-01=error\n"
+                                       "per-file-ignores =\n    *.x12: zx-03\n")
+    cfg = load_config()
+    assert (cfg.select, cfg.severity, cfg.per_file_ignores) == (
+        ("ZX0",), {"ZX-01": "error"}, (("*.x12", ("ZX-03",)),))
+    result = json_check("claims/june.x12")
+    assert [(f["rule"], f["severity"], f["line"]) for f in json.loads(result.stdout)["findings"]] \
+        == [("ZX001", "error", 20), ("ZX002", "info", 23), ("ZX002", "info", 29)]
+    assert codes(json_check("--select", "zx002,x025", "claims")) == ["X025", "ZX002"]
 
 
 def test_unknown_option_is_exit_2_naming_it(project):
@@ -254,3 +301,54 @@ def test_explicit_config_without_our_section_is_exit_2(project):
     assert result.exit_code == 2
     assert "no [edi_lint] section" in result.stderr
 
+
+
+# -- the README's example, as a user copies it ------------------------------------------
+
+README = HERE.parent / "README.md"
+FIXTURES = HERE.parent / "fixtures"
+
+
+def _readme_ini_blocks() -> list[str]:
+    section = README.read_text(encoding="utf-8").split("\n## Configuration\n")[1]
+    section = section.split("\n## ")[0]
+    return re.findall(r"```ini\n(.*?)```", section, re.S)
+
+
+def test_inline_comments_in_ini_values(tmp_path):
+    (tmp_path / "tox.ini").write_text("[edi_lint]\nselect = B, X  ; the billing rules\n"
+                                      "ignore =\n    # noisy\n    GEN-05  # the rates\n"
+                                      "jobs = auto # as on the command line\n")
+    cfg = load_config(start=str(tmp_path))
+    assert (cfg.select, cfg.ignore, cfg.jobs) == (("B", "X"), ("GEN-05",), "auto")
+
+
+def test_readme_example_config_runs_as_copied(tmp_path, monkeypatch):
+    blocks = _readme_ini_blocks()
+    assert len(blocks) == 1
+    (tmp_path / "setup.cfg").write_text(blocks[0], encoding="utf-8")
+    # what the example names: a profile, a roster, a recorded ledger
+    (tmp_path / "payer").mkdir()
+    (tmp_path / "payer" / "profile.toml").write_bytes(
+        (HERE.parent / "edi_lint" / "profiles" / "default.toml").read_bytes())
+    (tmp_path / "eligibility.csv").write_text("member_id,month,status,other_coverage\n")
+    (tmp_path / "history").mkdir()
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config()
+    assert cfg.path == str(tmp_path / "setup.cfg")
+    assert (cfg.select, cfg.ignore, cfg.severity, cfg.fail_on, cfg.format, cfg.jobs) == (
+        ("B", "X"), ("GEN-05",), {"GEN-05": "error", "X025": "warning"}, "warning", "text", 2)
+    assert cfg.per_file_ignores[0][1] == ("X0", "S0")
+    assert (cfg.profile, cfg.roster, cfg.ledger) == (
+        str(tmp_path / "payer" / "profile.toml"), str(tmp_path / "eligibility.csv"),
+        str(tmp_path / "history" / "ledger.sqlite"))
+    added = run("ledger", "add", "--ledger", "history/ledger.sqlite",
+                str(FIXTURES / "837" / "ecm_cs_clean_month.x12"))
+    assert added.exit_code == 0, added.output
+    result = run("check", str(FIXTURES / "837" / "ecm_mistakes.x12"))
+    assert result.exit_code == 1, result.output  # fail-on = warning; B301 is an error
+    found = re.findall(r"^.*ecm_mistakes\.x12:(\d+):1: \w+ (\w+) ", result.stdout, re.M)
+    assert found == [("29", "B101"), ("42", "B107"), ("55", "B107"), ("74", "B103"),
+                     ("102", "B104"), ("118", "B105"), ("131", "B301"), ("143", "B102"),
+                     ("156", "B106"), ("181", "B306")]  # B106's info: min-severity warning
+    assert "1 below warning not shown (--min-severity)" in result.stdout

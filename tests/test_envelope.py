@@ -64,6 +64,10 @@ CASES = {
     "S001-hl01": (lambda t: mutate(t, "HL*3*2*23*0", "HL*4*2*23*0"), "HL*4", "S001"),
     "S002-hl02": (lambda t: mutate(t, "HL*3*2*23*0", "HL*3*9*23*0"), "HL*3", "S002"),
     "S003-hl-level": (lambda t: mutate(t, "HL*3*2*23*0", "HL*3*1*23*0"), "HL*3", "S003"),
+    "S004-hl04-0-with-child": (lambda t: mutate(t, "HL*2*1*22*1", "HL*2*1*22*0"), "HL*2",
+                               "S004"),
+    "S004-hl04-1-without-child": (lambda t: mutate(t, "HL*3*2*23*0", "HL*3*2*23*1"), "HL*3",
+                                  "S004"),
     "S010-lx": (lambda t: mutate(t, "LX*2~", "LX*3~"), "LX*3", "S010"),
     "S011-lx-before-clm": (lambda t: mutate(t, "NM1*PR*2", "LX*1~\nNM1*PR*2"), "LX*1", "S011"),
     "S012-sv1-without-lx": (lambda t: mutate(t, "DTP*472*D8*20250603~\nREF*G1*LINEAUTH1~",
@@ -200,3 +204,118 @@ def test_278_response_model():
 def test_member_of_278_is_the_subscriber_without_a_dependent():
     _, tars, _ = model(xb.build_278_request(member="SUB1", lines=[xb.TarLine("G9008", ["U1"])]))
     assert tars[0].member == "SUB1"
+
+
+# ------------------------------------------------------------ control numbers, ack codes
+
+ONE = [xb.Claim("C1", [xb.Line("99213", charge="100.00")], member="M1")]
+
+
+def _found(text, codes):
+    return [(f.rule, f.line, f.segment_index, f.segment_id, f.message, f.data)
+            for f in lint(text).findings if f.rule in codes]
+
+
+def test_duplicate_isa13_in_one_file_is_reported_at_the_later_isa():
+    first = xb.build_837(ONE, control="000000005")
+    text = first + xb.build_837(ONE, control="000000006") + first
+    index, line, _ = where(text, "ISA", 3)
+    assert _found(text, ("X026",)) == [
+        ("X026", line, index, "ISA", "ISA13 '000000005' repeats the control number of the"
+         " interchange at line 1 (segment 1); each interchange of a file needs its own",
+         {"ta105": "025"})]
+    assert _found(first + xb.build_837(ONE, control="000000006"), ("X026",)) == []
+
+
+def test_duplicate_gs06_in_one_interchange_and_not_across_interchanges():
+    tx = xb.transaction_837(ONE)
+    text = xb.interchange([[tx], [tx]])  # GS06 1 and 2
+    assert _found(text, ("X027",)) == []
+    text = mutate(text, "*1200*2*X*", "*1200*1*X*").replace("GE*1*2~", "GE*1*1~")
+    index, line, _ = where(text, "GS", 2)
+    assert _found(text, ("X027",)) == [
+        ("X027", line, index, "GS", "GS06 '1' repeats the control number of the functional"
+         " group at line 2 (segment 2); each functional group of an interchange needs its own",
+         {"ak905": "19"})]
+    # the same GS06 in two interchanges is fine
+    two = xb.build_837(ONE, control="000000001") + xb.build_837(ONE, control="000000002")
+    two = two.replace("*1200*2*X*", "*1200*1*X*").replace("GE*1*2~", "GE*1*1~")
+    assert _found(two, ("X027",)) == []
+
+
+def test_duplicate_st02_in_one_group_and_not_across_groups():
+    same = [xb.transaction_837(ONE, st_control="0007"), xb.transaction_837(ONE, st_control="0007")]
+    text = xb.interchange([same])
+    index, line, _ = where(text, "ST", 2)
+    assert _found(text, ("X028",)) == [
+        ("X028", line, index, "ST", "ST02 '0007' repeats the control number of the transaction"
+         " set at line 3 (segment 3); each transaction set of a functional group needs its own",
+         {"ik502": "23"})]
+    apart = xb.interchange([same[:1], same[1:]])
+    assert _found(apart, ("X028",)) == []
+
+
+@pytest.mark.parametrize("gs06,why", [("1234567890", "is not 1 to 9 digits"),
+                                      ("A1", "is not 1 to 9 digits"), ("", "is empty")])
+def test_gs06_must_be_1_to_9_digits(gs06, why):
+    text = mutate(BASE, "*1200*1*X*", f"*1200*{gs06}*X*").replace("GE*1*1~", f"GE*1*{gs06}~")
+    index, line, _ = where(text, "GS")
+    assert _found(text, ("X029",)) == [
+        ("X029", line, index, "GS", f"GS06 group control number {gs06!r} {why} (an unsigned"
+         " number of at most 9 digits)", {"ak905": "6"})]
+    ok = mutate(BASE, "*1200*1*X*", "*1200*123456789*X*").replace("GE*1*1~", "GE*1*123456789~")
+    assert _found(ok, ("X029",)) == []
+
+
+@pytest.mark.parametrize("name,data", [
+    ("X020-iea02", {"ta105": "001"}), ("X021-iea01", {"ta105": "021"}),
+    ("X022-ge02", {"ak905": "4"}), ("X023-ge01", {"ak905": "5"}),
+    ("X024-se02", {"ik502": "3"}), ("X025-se01", {"ik502": "4"})])
+def test_envelope_findings_carry_their_acknowledgment_code(name, data):
+    change, _, code = CASES[name]
+    [f] = [f for f in lint(change(BASE)).findings if f.rule == code]
+    assert f.data == data
+
+
+def test_missing_trailers_carry_the_code_of_each_level():
+    cut = BASE[:BASE.index("SE*")]
+    [f] = [f for f in lint(cut).findings if f.rule == "X030"]
+    assert f.data == {"ik502": "2", "ak905": "3", "ta105": "023"}
+    no_ge = BASE.replace("GE*1*1~\n", "")
+    [f] = [f for f in lint(no_ge).findings if f.rule == "X030"]
+    assert (f.segment_id, f.data) == ("IEA", {"ak905": "3"})
+    no_se = BASE.replace(BASE[BASE.index("SE*"):BASE.index("GE*")], "")
+    [f] = [f for f in lint(no_se).findings if f.rule == "X030"]
+    assert (f.segment_id, f.data) == ("GE", {"ik502": "2"})
+
+
+def test_a_segment_without_an_id_is_named_so():
+    text = BASE + "*STRAY~\n"
+    [f] = [f for f in lint(text).findings if f.rule == "X011"]
+    assert f.message == ("a segment without an id (it begins with the element separator)"
+                         " outside an interchange (no open ISA)")
+
+
+def test_x104_names_a_segment_without_an_id():
+    text = _fix_counts(mutate(BASE, "CLM*C1*", "*X*Y~\nCLM*C1*"))
+    [f] = [f for f in lint(text).findings if f.rule == "X104"]
+    index, line, _ = where(text, "*X*Y")
+    assert (f.segment_index, f.line, f.segment_id) == (index, line, "")
+    assert f.message == ("a segment without an id (it begins with the element separator): not a"
+                         " segment of the 837P (005010X222A1)")
+
+
+def test_s004_messages_and_codes():
+    zero = mutate(BASE, "HL*2*1*22*1", "HL*2*1*22*0")
+    [f] = [f for f in lint(zero).findings if f.rule == "S004"]
+    assert (f.loop, f.message) == ("2000B", "HL04 of HL 2 is 0 (no child HL) but HL 3 names it"
+                                   " as its parent: HL04 must be 1")
+    assert f.data == {"ik304": "8", "ik403": "7", "element": "HL04", "element_position": 4,
+                      "data_element": "736"}
+    one = mutate(BASE, "HL*3*2*23*0", "HL*3*2*23*1")
+    [f] = [f for f in lint(one).findings if f.rule == "S004"]
+    assert (f.loop, f.message) == ("2000C", "HL04 of HL 3 is 1 (a child HL follows) but no HL"
+                                   " names it as its parent: HL04 must be 0")
+    # a truncated transaction set is not judged: its children may have been cut off
+    cut = one[:one.index("SE*")]
+    assert [f.rule for f in lint(cut).findings if f.rule == "S004"] == []

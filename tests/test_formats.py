@@ -81,7 +81,7 @@ def test_sarif_results_levels_locations_and_tip(batch):
     assert big["level"] == "warning"
     assert big["message"]["text"] == "claim C1 totals $1,200.00, over $1,000.00"
     loc = big["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "claims/june.x12"
+    assert loc["artifactLocation"] == {"uri": "claims/june.x12", "uriBaseId": "%SRCROOT%"}
     assert loc["region"] == {"startLine": 20, "startColumn": 1}
     assert big["properties"]["tip"] == "ZX-01"
     assert big["properties"]["claimId"] == "C1"
@@ -96,14 +96,24 @@ def test_sarif_results_levels_locations_and_tip(batch):
     assert tar["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
 
 
-def test_sarif_uri_is_relative_to_the_working_directory(batch, monkeypatch):
-    """Absolute paths and paths with './' become URIs relative to the cwd."""
+def test_sarif_uri_inside_the_working_directory_is_relative_outside_a_file_uri(batch, monkeypatch):
+    """Under the cwd: relative to %SRCROOT% (the cwd, in originalUriBaseIds); elsewhere, given
+    absolute or with '..': an absolute file:// URI, never '../../..'."""
+    jsonschema = pytest.importorskip("jsonschema")
     absolute = str(batch / "claims" / "june.x12")
     monkeypatch.chdir(batch / "claims")
-    doc = json.loads(check("--format", "sarif", absolute, "../tars/./request.278").stdout)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in doc["runs"][0]["results"]}
-    assert uris == {"june.x12", "../tars/request.278"}
+    doc = json.loads(check("--format", "sarif", absolute, "./broken.837", "../tars/./request.278",
+                           str(batch / "tars" / "request.278")).stdout)
+    run_ = doc["runs"][0]
+    locations = {json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"],
+                            sort_keys=True) for r in run_["results"]}
+    assert {json.loads(loc)["uri"]: json.loads(loc).get("uriBaseId") for loc in locations} == {
+        "june.x12": "%SRCROOT%", "broken.837": "%SRCROOT%",
+        (batch / "tars" / "request.278").as_uri(): None}
+    assert (batch / "tars" / "request.278").as_uri().startswith("file:///")
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}}
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema).validate(doc)
 
 
 def test_sarif_fingerprints_survive_edits_elsewhere(batch):
@@ -239,6 +249,57 @@ def test_html_totals_and_findings_by_file_and_claim(batch):
     assert "--show-phi" in doc.text_content()
 
 
+def test_html_sections_follow_the_files_table(batch):
+    doc = _page(check("--format", "html", "tars", "claims/june.x12", "claims/broken.837").stdout)
+    files = [r[0].text_content() for r in doc.findall(".//table")[1].findall("tr")[1:]]
+    assert files == ["tars/request.278", "claims/june.x12", "claims/broken.837"]
+    assert [s.find("h2").text for s in doc.findall(".//section")] == files
+    assert [s.get("id") for s in doc.findall(".//section")] == ["file-0", "file-1", "file-2"]
+    assert doc.findall(".//table")[1].findall("tr")[1][0].get("class") == "path"  # wraps
+
+
+def test_html_one_clm01_in_two_transaction_sets_gets_two_headings(batch):
+    from edi_lint.testing import x12build as xb
+    claim = xb.Claim("C1", [xb.Line("G9008", ["U1"], charge="1200.00", g1=["ECM1"])])
+    other = xb.Claim("C7", [xb.Line("G9008", ["U1"], charge="1200.00", g1=["ECM1"])])
+    text = xb.interchange([[xb.transaction_837([claim, other], st_control="0001"),
+                            xb.transaction_837([claim], st_control="0002")]])
+    (batch / "claims" / "twice.x12").write_text(text, newline="")
+    doc = _page(run("check", "--select", "ZX001", "--format", "html",
+                    "claims/twice.x12").stdout)
+    [section] = doc.findall(".//section")
+    assert [h.text for h in section.findall("h3")] == [
+        "Claim C1 (transaction set 0001)", "Claim C7", "Claim C1 (transaction set 0002)"]
+    rows = [t.findall("tr")[1:] for t in section.findall("table")]
+    assert [len(r) for r in rows] == [1, 1, 1]
+    # the segment sits under the message, on one line (white-space: pre), not in a column
+    cell = rows[0][0][4]
+    assert cell.find("code").text.startswith("CLM*C1*1200")
+    assert "white-space: pre" in doc.find(".//style").text
+    # two interchanges, each with its ST 0001: the sets are told apart by their number
+    again = xb.interchange([[xb.transaction_837([claim], st_control="0001")]], control="000000002")
+    (batch / "claims" / "twice.x12").write_text(text + again, newline="")
+    doc = _page(run("check", "--select", "ZX001", "--format", "html",
+                    "claims/twice.x12").stdout)
+    assert [h.text for h in doc.find(".//section").findall("h3")] == [
+        "Claim C1 (transaction set 1 of the file)", "Claim C7",
+        "Claim C1 (transaction set 0002)", "Claim C1 (transaction set 3 of the file)"]
+
+
+def test_html_shows_provider_names_and_masks_members(batch):
+    from edi_lint.testing import x12build as xb
+    text = xb.build_837([xb.Claim("C1", [xb.Line("G9008", ["U1"], charge="1200.00",
+                                                 g1=["ECM1"])], member="MBRZQ77",
+                                  name=("ZEBRAFISH", "QUINTESSA"))])
+    (batch / "claims" / "one.x12").write_text(text, newline="")
+    assert mask_segment("NM1*82*1*RIVERA*ANA****XX*1234567893") == (
+        "NM1*82*1*RIVERA*ANA****XX*1234567893", False)  # a rendering provider: in clear
+    assert mask_segment("NM1*74*1*DOE*JANE")[0] == "NM1*74*1*•••*•••"
+    html_text = run("check", "--select", "ZX003", "--format", "html", "claims/one.x12").stdout
+    assert "ZEBRAFISH" not in html_text and "MBRZQ77" not in html_text
+    assert "NM1*IL*1*\u2022\u2022\u2022*\u2022\u2022\u2022****MI*\u2022\u2022\u2022" in html_text
+
+
 def test_html_show_phi_shows_segments(batch):
     text = check("--format", "html", "--show-phi", "claims").stdout
     assert "NM1*IL*1*ZEBRAFISH*QUINTESSA****MI*MBRZQ77" in text
@@ -257,6 +318,8 @@ def test_html_clean_batch(batch):
     ("NM1*IL*1*DOE*JANE****MI*MBR1", "NM1*IL*1*•••*•••****MI*•••"),
     ("NM1*QC*1*DOE*JAMIE", "NM1*QC*1*•••*•••"),
     ("NM1*85*2*CLINIC*****XX*1234567893", "NM1*85*2*CLINIC*****XX*1234567893"),
+    ("NM1*82*1*RIVERA*ANA****XX*1234567893", "NM1*82*1*RIVERA*ANA****XX*1234567893"),
+    ("NM1*PR*2*MEDI-CAL PLAN*****PI*55555", "NM1*PR*2*MEDI-CAL PLAN*****PI*55555"),
     ("N3*1 SAMPLE WAY", "N3*•••"),
     ("N4*SANTA ROSA*CA*95401", "N4*•••*•••*•••"),
     ("DMG*D8*19800101*F", "DMG*D8*•••*•••"),

@@ -99,6 +99,15 @@ def test_duplicates_of_the_fast_checks_are_dropped():
     assert not [f for f in ig_findings(text) if "count" in f.message.lower() or "HL" in f.message]
 
 
+def test_repeated_control_numbers_are_the_fast_checks_only():
+    same = [xb.transaction_837(CLAIMS, st_control="0007"), xb.transaction_837(CLAIMS,
+                                                                              st_control="0007")]
+    text = xb.interchange([same, same[:1]])
+    text = text.replace("*1200*2*X*", "*1200*1*X*").replace("GE*1*2~", "GE*1*1~")
+    rules = [f.rule for f in lint(text, ig=True).findings if f.rule.startswith("X")]
+    assert sorted(rules) == ["X027", "X028"]
+
+
 def test_a_truncated_transaction_is_validated_without_crash():
     text = BASE[:BASE.index("SV1*HC:G9008")]
     rules = {f.rule for f in lint(text, ig=True).findings}
@@ -153,6 +162,28 @@ def test_a_segment_that_lost_its_first_separator_stays_out_of_messages():
     assert any('Segment identifier "N31..." is invalid' in m for m in messages), messages
     assert all("SAMPLE" not in m for m in messages)
     assert any("SAMPLE" in f.message for f in ig_findings(text, show_phi=True))
+
+
+def test_pyx12_parses_each_map_once_a_run_not_once_an_interchange(monkeypatch):
+    import pyx12.map_if
+    import edi_lint.ig as ig_module
+
+    monkeypatch.setattr(ig_module, "_MAPS", {})
+    loaded = []
+    real = pyx12.map_if.load_map_file
+
+    def counting(map_file, param, map_path=None):
+        loaded.append(map_file)
+        return real(map_file, param, map_path)
+
+    monkeypatch.setattr(pyx12.map_if, "load_map_file", counting)
+    three = "".join(xb.build_837(CLAIMS, control=str(n)) for n in (1, 2, 3))
+    bad = three.replace("OI***Y*P**Y", "OI***Y*B**Y")
+    found = ig_findings(bad)
+    assert sorted(loaded) == ["837.5010.X222.A1.xml", "x12.control.00501.xml"]
+    assert [f.segment_index for f in found] == [i for i, s in enumerate(
+        bad.split("~"), 1) if s.strip().startswith("OI*")]
+    assert pyx12.map_if.load_map_file is counting  # restored after each call
 
 
 def test_cli_ig_end_to_end(tmp_path):

@@ -381,3 +381,46 @@ def test_small_files_travel_in_groups(tmp_path, monkeypatch):
     one = lint([str(folder)], Options(jobs=1))
     assert _as_tuples(lint([str(folder)], Options(jobs=2))) == _as_tuples(one)
     assert len(one.files) == len(files)
+
+
+def test_a_file_of_many_one_set_interchanges_is_cut_and_gives_the_findings_of_jobs_1(
+        tmp_path, monkeypatch):
+    """Cuts at an ISA after an IEA (and a GS after a GE): a file of interchanges of one
+    transaction set each splits; one interchange has the wrong IEA01, another the
+    wrong GE01, one lacks its IEA (no cut there), two use other delimiters (composites
+    '^', then segments ending with '!'); the findings are those of -j 1."""
+    from edi_lint.testing.x12build import Delims
+    texts = []
+    for n in range(1, 41):
+        delims = (Delims(component="^", repetition="{") if n == 17 else
+                  Delims(segment="!", component="^", repetition="{") if n == 40 else Delims())
+        text = build_837([Claim(f"C{n}", [Line("G9008", ["U1"], dos="20250603",
+                                                g1=["ECM25M1"])], member=f"M{n % 7}")],
+                         control=f"{n:09d}", delims=delims)
+        if n == 11:
+            text = text.replace("IEA*1*", "IEA*3*")
+        elif n == 23:
+            text = text.replace("GE*1*", "GE*2*")
+        elif n == 31:
+            text = text[:text.index("IEA*")]
+        texts.append(text)
+    path = _write(tmp_path, "many_isa.x12", "".join(texts))
+    monkeypatch.setattr(parallel, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(parallel, "PART_MIN", 2000)
+    work = parallel.plan_work([str(path)], 2)
+    assert len(work) > 3 and all(unit[2] is not None for unit in work)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    assert {data[unit[2].start:unit[2].start + 4] for unit in work[1:]} == {b"ISA*"}
+    monkeypatch.setattr(parallel, "PART_MIN", 300)  # a cut at every interchange or so
+    work = parallel.plan_work([str(path)], 2)
+    components = {unit[2].resume.delimiters.component for unit in work[1:]}
+    assert components == {":", "^"} and work[-1][2].resume.delimiters.segment == "!"
+    from edi_lint.x12.parts import proves
+    linter = Linter(Options())
+    for unit in work:  # each part ends where the next begins: no file checked again whole
+        unit[2].reached = parallel._check_unit(linter, [str(path)], unit)[0][4]
+    assert proves([unit[2] for unit in work])
+    one = lint([str(path)], Options(jobs=1))
+    assert {f.rule for f in one.findings} >= {"X021", "X023", "X030", "B101"}
+    assert _as_tuples(lint([str(path)], Options(jobs=2))) == _as_tuples(one)

@@ -58,6 +58,12 @@ def _layouts(text):
         "twice": _join(segs + segs),
         # X111 reports 20 segments a file: parts must share that count
         "non_ascii_names": _join([s.replace("*SAMPLE", "*S\xdcMPLE") for s in segs] * 2),
+        # X026-X028: every ISA13, GS06 and ST02 the same, repeated across parts
+        "same_control_numbers": _join([re.sub(r"^(ST\*\d+)\*[^*~]*", r"\1*0001",
+                                      re.sub(r"^(GS(?:\*[^*]*){5})\*[^*]*", r"\1*7",
+                                             re.sub(r"^SE\*(\d+)\*.*", r"SE*\1*0001",
+                                                    re.sub(r"^GE\*(\d+)\*.*", r"GE*\1*7", s))))
+                                       for s in segs] * 2),
         "stray_after_se": _join([s + "~\nNTE*STRAY" if s.startswith("SE*") else s
                                  for s in segs]),
         "no_final_terminator": _join(segs)[:-2],
@@ -85,7 +91,7 @@ def _write(tmp_path, base, name):
 
 def _as_tuples(result):
     return [(f.rule, f.message, f.path, f.line, f.col, f.segment_index, f.segment_id, f.offset,
-             f.tip, f.severity, f.loop, f.claim_id, f.service_line, f.trace, f.content)
+             f.tip, f.severity, f.loop, f.claim_id, f.service_line, f.trace, f.content, f.data)
             for f in result.findings]
 
 
@@ -120,28 +126,55 @@ def test_parts_give_the_findings_of_the_whole_file(tmp_path, base, name, parts, 
         assert file_parts.proves(plan)
 
 
-def test_a_part_begins_at_an_st_after_an_se_with_the_whole_files_positions(tmp_path):
+def test_a_part_begins_at_an_st_gs_or_isa_after_its_closer_with_the_whole_files_positions(
+        tmp_path):
     path = _write(tmp_path, "multi", "crlf")
     plan = file_parts.plan(path, 50, 1)
     with open(path, "rb") as stream:
         segments = {seg.offset: seg for seg in SegmentReader(stream, path)}
     by_index = {seg.index: seg for seg in segments.values()}
-    # 5 STs: the first starts part 0; the 3rd and 4th follow a GS, not an SE
-    assert [segments[p.start].tag for p in plan[1:]] == ["ST", "ST"]
-    assert [p.resume.index + 1 for p in plan[1:]] == [27, 105]
-    for part in plan[1:]:
-        st = segments[part.start]
+    # 2 ISAs, 3 GSs, 5 STs: an ST after an SE, the 2nd GS after a GE, the 2nd ISA after
+    # the IEA; the 3rd and 4th STs follow a GS, not an SE
+    starts = [segments[p.start] for p in plan[1:]]
+    assert [(seg.tag, seg.index) for seg in starts] == [("ST", 27), ("GS", 52), ("ISA", 79),
+                                                         ("ST", 105)]
+    assert [by_index[seg.index - 1].tag for seg in starts] == ["SE", "GE", "IEA", "SE"]
+    for part, seg in zip(plan[1:], starts):
         assert (part.resume.index + 1, part.resume.line, part.start - part.resume.line_start + 1) \
-            == (st.index, st.line, st.col)
-        assert by_index[st.index - 1].tag == "SE"
-        isa, gs = part.envelope
-        assert (isa.tag, gs.tag) == ("ISA", "GS")
-        assert isa is by_index[isa.index] or isa.text == by_index[isa.index].text
-        assert gs.text == by_index[gs.index].text and gs.offset == by_index[gs.index].offset
-    assert [p.envelope[0].index for p in plan[1:]] == [1, 79]
-    assert [p.envelope[1].index for p in plan[1:]] == [2, 80]
+            == (seg.index, seg.line, seg.col)
+    envelopes = [tuple(s.index if s is not None else None for s in p.envelope) for p in plan[1:]]
+    assert envelopes == [(1, 2), (1, None), (None, None), (79, 80)]
+    for part in plan[1:]:
+        for seg in part.envelope:
+            if seg is not None:
+                assert (seg.text, seg.offset) == (by_index[seg.index].text,
+                                                   by_index[seg.index].offset)
     assert [p.end for p in plan] == [p.start for p in plan[1:]] + [os.path.getsize(path)]
-    assert [p.last for p in plan] == [False, False, True]
+    assert [p.last for p in plan] == [False, False, False, False, True]
+
+
+def test_an_isa_cut_takes_its_own_delimiters_and_proves_with_any(tmp_path):
+    """The second interchange ends its segments with '!' (and its composites with '^'):
+    the part at its ISA reads them there, and the part before it ends with the first
+    interchange's delimiters."""
+    segs = _segments(BASES["multi"].read_text(encoding="latin-1"))
+    isa2 = [i for i, s in enumerate(segs) if s.startswith("ISA")][1]
+    assert segs[isa2].endswith("*:")
+    second = [segs[isa2][:-1] + "^"] + [s.replace(":", "^") for s in segs[isa2 + 1:]]
+    path = tmp_path / "other_delims.x12"
+    path.write_bytes((_join(segs[:isa2]) + _join(second, "!\n")).encode("latin-1"))
+    plan = file_parts.plan(str(path), 50, 1)
+    isa_parts = [p for p in plan if p.envelope == (None, None)]
+    assert [(p.resume.index, p.resume.delimiters.segment, p.resume.delimiters.component)
+            for p in isa_parts] == [(78, "!", "^")]
+    split, reached = _in_parts(str(path), plan)
+    for part, ended in zip(plan, reached):
+        part.reached = ended
+    assert reached[plan.index(isa_parts[0]) - 1][2].segment == "~"
+    assert file_parts.proves(plan)
+    whole = lint([str(path)])
+    assert _as_tuples(split) == _as_tuples(whole)
+    assert split.summary == whole.summary
 
 
 def _hidden_gs(tmp_path):
@@ -161,7 +194,8 @@ def _hidden_gs(tmp_path):
 def test_a_misleading_layout_is_checked_whole_again(tmp_path):
     path = _hidden_gs(tmp_path)
     plan = file_parts.plan(path, 50, 1)
-    misled = [p for p in plan[1:] if p.envelope[1].index == 2]  # the first GS, closed there
+    misled = [p for p in plan[1:]  # the first GS, closed there
+              if p.envelope[1] is not None and p.envelope[1].index == 2]
     assert len(misled) >= 2  # the cut in the first GS (right) and the one in the second
     split, reached = _in_parts(path, plan)
     for part, ended in zip(plan, reached):
@@ -190,7 +224,7 @@ def test_jobs_2_cuts_a_big_file_and_gives_the_findings_of_jobs_1(tmp_path, monke
     monkeypatch.setattr(parallel, "PART_MIN", 500)
     path = _write(tmp_path, "multi", "isa12_not_00501")
     work = parallel.plan_work([path], 2)
-    assert len(work) == 2 and all(unit[2] is not None for unit in work)
+    assert len(work) == 4 and all(unit[2] is not None for unit in work)
     assert _as_tuples(lint([path], Options(jobs=2))) == _as_tuples(lint([path], Options(jobs=1)))
     other = _write(tmp_path, "requests", "wrong_ge01_iea01")
     both = [path, other]
@@ -263,3 +297,19 @@ def test_progress_counts_a_cut_file_once(tmp_path, monkeypatch):
     (bar,) = bars
     assert (bar.files, bar.files_done) == (2, 2)
     assert bar.done == os.path.getsize(big) + os.path.getsize(small)
+
+
+@pytest.mark.parametrize("base,name", [(b, n) for b, n in CASES if n in (
+    "lf", "one_line", "twice", "no_ge", "first_se_missing", "stray_after_se", "other_delimiters")])
+def test_the_search_window_does_not_change_the_plan(tmp_path, base, name, monkeypatch):
+    """Each kind of cut point is searched in a window that doubles from ``_WINDOW``
+    bytes, remembering what it searched: a tiny window (many doublings, many searches
+    resumed where the last stopped) plans the same cuts as a window holding the file."""
+    path = _write(tmp_path, base, name)
+    for parts in (2, 3, 50):
+        monkeypatch.setattr(file_parts, "_WINDOW", 1 << 30)
+        wide = file_parts.plan(path, parts, 1)
+        monkeypatch.setattr(file_parts, "_WINDOW", 7)
+        narrow = file_parts.plan(path, parts, 1)
+        assert [(p.start, p.end) for p in narrow or ()] == [(p.start, p.end) for p in wide or ()]
+        assert wide is None or len(wide) > 1

@@ -69,15 +69,15 @@ def test_plugin_findings_through_the_cli(site, batch):
     result = edi_lint(site, batch, "check", "--select", "ZX", "claims", "tars")
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == [
-        "claims/broken.837:15:1: ZX003 [ZX-03] NM1 segment of this member",
-        "claims/broken.837:18:1: ZX003 [ZX-03] DMG segment of this member",
-        "claims/june.x12:15:1: ZX003 [ZX-03] NM1 segment of this member",
-        "claims/june.x12:18:1: ZX003 [ZX-03] DMG segment of this member",
-        "claims/june.x12:20:1: ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00",
-        "claims/june.x12:23:1: ZX002 G9008-U1 is charged a round $1,200.00",
-        "claims/june.x12:29:1: ZX002 G9008-U1 is charged a round $400.00",
-        "tars/request.278:10:1: ZX003 [ZX-03] NM1 segment of this member",
-        "tars/request.278:13:1: ZX004 [ZX-04] TAR request has no PWK attachment",
+        "claims/broken.837:15:1: error ZX003 [ZX-03] NM1 segment of this member",
+        "claims/broken.837:18:1: error ZX003 [ZX-03] DMG segment of this member",
+        "claims/june.x12:15:1: error ZX003 [ZX-03] NM1 segment of this member",
+        "claims/june.x12:18:1: error ZX003 [ZX-03] DMG segment of this member",
+        "claims/june.x12:20:1: warning ZX001 [ZX-01] claim C1 totals $1,200.00, over $1,000.00",
+        "claims/june.x12:23:1: info ZX002 G9008-U1 is charged a round $1,200.00",
+        "claims/june.x12:29:1: info ZX002 G9008-U1 is charged a round $400.00",
+        "tars/request.278:10:1: error ZX003 [ZX-03] NM1 segment of this member",
+        "tars/request.278:13:1: error ZX004 [ZX-04] TAR request has no PWK attachment",
         "6 errors, 1 warning, 2 info in 3 files (3 claims, 1 TAR request, 0 TAR responses)",
     ]
     assert result.stderr == ""

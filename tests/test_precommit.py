@@ -8,6 +8,7 @@ from that copy (this needs the package index, as any pre-commit user does).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,10 @@ HOOKS = REPO / ".pre-commit-hooks.yaml"
 sys.path.insert(0, str(Path(__file__).parent / "data" / "plugin_pkg"))
 from edi_lint_example_plugin.testing import PHI  # noqa: E402
 
+from edi_lint.engine import DEFAULT_EXTENSIONS, expand_paths  # noqa: E402
 from edi_lint.testing import Claim, Delims, Line, build_837  # noqa: E402
+
+README = REPO / "README.md"
 
 
 def test_hook_definition():
@@ -31,10 +35,34 @@ def test_hook_definition():
     assert hook["id"] == "edi-lint"
     assert hook["name"] == "edi-lint"
     assert hook["language"] == "python"
-    assert hook["entry"] == "edi-lint check"
-    assert hook["files"] == r"\.(x12|edi|837|278)$"
+    assert hook["entry"] == "edi-lint check --sniff-txt"
+    assert hook["files"] == r"(?i)\.(x12|edi|837|278|txt)$"
     assert hook["types"] == ["file"]
     assert hook.get("require_serial") is True  # one process sees the whole batch
+
+
+def test_hook_files_pattern_takes_the_names_the_walk_takes(tmp_path):
+    """One list of extensions (engine.DEFAULT_EXTENSIONS) for the walk and the hook, any case;
+    a .txt file's content decides in both (the walk sniffs it; the hook's --sniff-txt)."""
+    yaml = pytest.importorskip("yaml")
+    hook = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))[0]
+    assert hook["files"] == "(?i)\\.(" + "|".join(e[1:] for e in DEFAULT_EXTENSIONS) + ")$"
+    names = ["a.x12", "NOAUTH.X12", "b.Edi", "c.837", "d.278", "E.TXT", "claims.txt", ".x12",
+             "notes.md", "f.json", "a.x12.bak", "x12", "a_x12", "archive.X12.gz", "g.EDI "]
+    x12 = build_837([_member_claim("C1", "400.00", "20250603")])
+    for name in names:
+        (tmp_path / name).write_text(x12, newline="")
+    walked = {os.path.basename(p) for p in expand_paths([str(tmp_path)])}
+    hooked = {n for n in names if re.search(hook["files"], n)}
+    assert walked == hooked == {"a.x12", "NOAUTH.X12", "b.Edi", "c.837", "d.278", "E.TXT",
+                                "claims.txt", ".x12"}
+    # a .txt without an ISA: the walk leaves it out; the hook names it, --sniff-txt drops it
+    (tmp_path / "notes.txt").write_text("Claims for June\n")
+    assert re.search(hook["files"], "notes.txt")
+    assert "notes.txt" not in {os.path.basename(p) for p in expand_paths([str(tmp_path)])}
+    named = [str(tmp_path / "notes.txt"), str(tmp_path / "E.TXT")]
+    assert expand_paths(named, sniff_named="--sniff-txt" in hook["entry"].split()) == named[1:]
+    assert expand_paths(named) == named
 
 
 def _git(cwd, *args):
@@ -97,7 +125,8 @@ def test_try_repo_on_a_throwaway_repository(hook_repo, tmp_path):
     (target / "good.x12").write_text(good, newline="")
     (target / "bad.837").write_text(bad, newline="")
     (target / "ctrl.edi").write_bytes(ctrl.encode("latin-1"))
-    (target / "notes.txt").write_text(bad, newline="")  # not matched by `files`
+    (target / "notes.txt").write_text("Claims for July: the SE count is off\n")  # no ISA
+    (target / "CLAIMS.TXT").write_text(bad, newline="")  # X12 in a .txt, upper case
     # the hook reads the repository's configuration (and the test stays on envelope rules)
     (target / "setup.cfg").write_text("[edi_lint]\nselect = X, S\n")
     _git(target, "init", "-q")
@@ -113,9 +142,51 @@ def test_try_repo_on_a_throwaway_repository(hook_repo, tmp_path):
         pytest.fail(f"pre-commit could not install the hook:\n{out[-3000:]}")
     assert result.returncode == 1, out
     assert "edi-lint" in out and "Failed" in out
-    assert "bad.837:26:1: X025 " in out
+    assert "bad.837:26:1: error X025 " in out
     assert "ctrl.edi:1:" in out and "X025 SE01 says '98' segments" in out
     assert "notes.txt" not in out
+    assert "CLAIMS.TXT:26:1: error X025 " in out
     assert "good.x12" not in out
     for value in PHI:
         assert value not in out, value
+
+
+def _readme_hook_configs() -> list[str]:
+    section = README.read_text(encoding="utf-8").split("\n## pre-commit\n")[1].split("\n## ")[0]
+    return re.findall(r"```yaml\n(.*?)```", section, re.S)
+
+
+def test_readme_pre_commit_examples_run(hook_repo, tmp_path):
+    """Both README configurations, as copied: a clone's path pinned to a commit, and
+    `repo: local` running the edi-lint of this environment; --fail-on warning blocks a
+    wrong charge (GEN-05, a warning)."""
+    pinned, local = _readme_hook_configs()
+    sha = _git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+    pinned = pinned.replace("<URL or path of an edi-lint clone>", str(hook_repo))
+    pinned = pinned.replace("<full commit id>", sha)
+    assert "<" not in pinned and "args: [--fail-on, warning]" in pinned
+    yaml = pytest.importorskip("yaml")
+    hook = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))[0]
+    own = yaml.safe_load(local)["repos"][0]["hooks"][0]
+    assert own["entry"] == hook["entry"] + " --fail-on warning"
+    assert (own["files"], own["types"], own["require_serial"]) == (
+        hook["files"], hook["types"], hook["require_serial"])
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+               PIP_DISABLE_PIP_VERSION_CHECK="1",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    env.pop("PYTHONPATH", None)
+    for n, config in enumerate((pinned, local)):
+        target = tmp_path / f"claims-{n}"
+        target.mkdir()
+        (target / "june.x12").write_text(build_837([_member_claim("C1", "401.50", "20250603")]),
+                                         newline="")
+        (target / ".pre-commit-config.yaml").write_text(config)
+        _git(target, "init", "-q")
+        _git(target, "add", "-A")
+        result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files",
+                                 "--color", "never"], cwd=target, env=env,
+                                capture_output=True, text=True, timeout=900)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1, out
+        assert "june.x12:23:1: warning B305 [GEN-05] G9008-U1 on 2025-06-03 is billed at $401.50" in out
+        assert "0 errors, 1 warning" in out

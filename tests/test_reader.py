@@ -5,10 +5,13 @@ the bytes by itself, so a reader that drifts by one line or byte fails here.
 """
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from edi_lint.testing import x12build as xb
-from structhelp import CORPUS, FIXTURES, model, read, where
+from edi_lint.x12.reader import SegmentReader
+from structhelp import CORPUS, FIXTURES, as_bytes, lint, model, read, where
 
 CLAIMS = [
     xb.Claim("C1", [xb.Line("G9008", ["U1"], charge="400.00"),
@@ -200,3 +203,79 @@ def test_second_isa_with_other_delimiters_at_any_chunk_size(layout, glue):
     assert findings == []
     assert [(c.clm01, c.lines[0].code, c.lines[-1].modifier_set) for c in claims] == [
         ("C1", "G9008", {"25", "GT"}), ("C2", "H0043", {"U6"})] * 2
+
+
+# ------------------------------------------------------------------ X003 and X001 hints
+
+def _isa_and_rest():
+    text = _built(xb.Delims()).decode("latin-1")
+    isa = text.split("~", 1)[0]
+    return isa, text[len(isa):]
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda i: i.replace("*SENDER         *", "*SENDER        *"),
+     "ISA is 105 characters, not 106 (ISA06 is 14 characters, not 15)"),
+    (lambda i: i.replace("*SENDER         *", "*SENDER          *"),
+     "ISA is 107 characters, not 106 (ISA06 is 16 characters, not 15)"),
+    (lambda i: i.replace("*SENDER         *", "*SENDER          *").replace(
+        "*MEDICAL        *", "*MEDICAL       *"),
+     "ISA is 106 characters but not fixed width (ISA06 is 16 characters, not 15; ISA08 is 14"
+     " characters, not 15)"),
+])
+def test_an_isa_not_of_fixed_width_is_an_error_naming_the_fields(change, message):
+    isa, rest = _isa_and_rest()
+    data = (change(isa) + rest).encode("latin-1")
+    segs, found = read(data)
+    assert found == [("X003", 1, 1, 0, 1, "ISA")]
+    assert _content(segs)[1:] == BASELINE[1:]  # read on, leniently
+    [f] = [f for f in lint(data).findings if f.rule == "X003"]
+    assert (f.severity, f.message) == ("error", message + ": receivers read its delimiters by"
+                                       " position and reject it; delimiters read leniently")
+
+
+def test_a_later_isa_not_of_fixed_width_is_said_too():
+    isa, rest = _isa_and_rest()
+    second = isa.replace("*SENDER         *", "*SENDER        *").replace(
+        "000000001", "000000002") + rest.replace("IEA*1*000000001", "IEA*1*000000002")
+    data = (isa + rest + second).encode("latin-1")
+    n = len(BASELINE)
+    [f] = [f for f in lint(data).findings if f.rule == "X003"]
+    assert (f.segment_index, f.line, f.col) == (n + 1, n + 1, 1)
+    assert f.message.startswith("ISA is 105 characters, not 106 (ISA06 is 14 characters, not 15)")
+
+
+def _x001(data):
+    r = SegmentReader(io.BytesIO(as_bytes(data)), "t.x12")
+    assert list(r) == []
+    [f] = r.findings
+    return f.rule, f.line, f.col, f.offset, f.message
+
+
+@pytest.mark.parametrize("encoding,how", [("utf-16", "a UTF-16 byte order mark"),
+                                          ("utf-16-le", "a NUL byte every other byte"),
+                                          ("utf-16-be", "a NUL byte every other byte")])
+def test_a_utf16_file_gets_a_hint(encoding, how):
+    data = _built(xb.Delims()).decode("latin-1").encode(encoding)
+    assert _x001(data) == ("X001", 1, 1, 0, f"no ISA segment found: the file is UTF-16 encoded"
+                           f" ({how}); X12 is single-byte text: save it as ASCII or UTF-8")
+
+
+def test_an_isa_with_blanks_before_its_separator_gets_a_hint():
+    data = b"\n" + _built(xb.Delims()).replace(b"ISA*", b"ISA  *", 1)
+    assert _x001(data) == ("X001", 2, 1, 1, "no ISA segment found: 'ISA' is followed by 2"
+                           " blank(s) before its element separator '*': an ISA begins 'ISA*'"
+                           " and each field has its fixed width (106 characters in all)")
+    data = _built(xb.Delims()).replace(b"ISA*", b"isa*", 1)
+    assert _x001(data)[4] == ("no ISA segment found: 'isa' is not upper case: the interchange"
+                              " header is 'ISA', then fixed-width fields")
+
+
+def test_bare_transaction_sets_say_the_envelope_is_missing():
+    text = _built(xb.Delims()).decode("latin-1")
+    bare = "Claims\n" + text[text.index("ST*"):text.index("GE*")]
+    assert _x001(bare) == ("X001", 2, 1, 7, "no ISA segment found: the file holds transaction"
+                           " sets (ST*837) without their envelope: the ISA and GS before them"
+                           " (and GE and IEA after) are missing")
+    assert _x001(b"this is not an X12 file\n")[4] == ("no ISA segment found: not an X12"
+                                                     " interchange")

@@ -193,6 +193,14 @@ def test_messages_locate_claims_and_lines():
     assert "SV101-3 'u1'" in f.message
 
 
+@pytest.mark.parametrize("clm02, side", [("100.01", "0.01 more"), ("90.01", "9.99 less")])
+def test_x301_says_which_side_is_larger(clm02, side):
+    [f] = [f for f in lint(build(claim(charge=clm02))).findings if f.rule == "X301"]
+    assert (f.segment_id, f.claim_id) == ("CLM", "C1")
+    assert f.message == (f"CLM02 total {clm02} does not equal the sum of SV102 line charges"
+                         f" 100.00 (1 line): CLM02 is {side} than the lines")
+
+
 def test_component_separator_warning_is_once_per_transaction_set():
     text = build(claim(), claim(clm01="C2"), claim(clm01="C3"), st_per_transaction=2,
                  delims=xb.Delims(component=">"))

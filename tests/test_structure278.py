@@ -16,8 +16,8 @@ from edi_lint.rules import all_rules, get
 from edi_lint.testing import x12build as xb
 
 CASES = load_cases("tar_structure.toml")
-STRUCTURE_278 = ("S201", "S202", "S203", "S204", "S210", "S211", "S212", "S213", "S214",
-                 "S215", "S216")
+STRUCTURE_278 = ("S201", "S202", "S203", "S204", "S205", "S206", "S210", "S211", "S212",
+                 "S213", "S214", "S215", "S216", "S217", "S218", "S219", "S220", "S221", "S222")
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -124,3 +124,22 @@ def test_bht02_neither_request_nor_response_is_s020(tmp_path):
     findings = _lint_text(tmp_path, text.replace("BHT*0007*13*", "BHT*0007*01*"))
     # the events of a 278 of unknown purpose are not checked: S020 only, no TAR tips
     assert [(f.rule, f.segment_id, f.loop) for f in findings] == [("S020", "BHT", "header")]
+
+
+def test_278_findings_carry_their_999_codes(tmp_path):
+    text = xb.build_278_request(member="M1", lines=[xb.TarLine("H0043", ["U6"], units="6")])
+    text = (text.replace("UM*HS*I~", "UM*XX*~").replace("NM1*IL*1*DOE*JANE****MI*M1~\n", "")
+            .replace("DTP*472*RD8*20250601-20251231", "DTP*472*RD8*20251231-20250601")
+            .replace("SV1*HC:", "SV1*ZZ:"))
+    got = {f.rule: (f.segment_id, f.data) for f in _lint_text(tmp_path, text, select=("S",))}
+    assert got == {
+        "S201": ("HL", {"ik304": "3"}),
+        "S210": ("UM", {"ik304": "8", "ik403": "7", "element": "UM01", "element_position": 1,
+                        "data_element": "1525"}),
+        "S211": ("UM", {"ik304": "8", "ik403": "1", "element": "UM02", "element_position": 2,
+                        "data_element": "1322"}),
+        "S216": ("DTP", {"ik304": "8", "ik403": "8", "element": "DTP03", "element_position": 3,
+                         "data_element": "1251"}),
+        "S220": ("SV1", {"ik304": "8", "ik403": "7", "element": "SV101-1", "element_position": 1,
+                         "component_position": 1, "data_element": "235"}),
+    }

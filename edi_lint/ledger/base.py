@@ -120,12 +120,13 @@ class Ledger(ABC):
         self.close()
 
     # -- shared behaviour --------------------------------------------------------------------
-    def add_files(self, paths, profile: str | None = None) -> AddReport:
-        """Read ``paths`` with the engine's pipeline and record them in one transaction."""
+    def add_files(self, paths, profile: str | None = None, payers=()) -> AddReport:
+        """Read ``paths`` with the engine's pipeline and record them in one transaction
+        (only claims and responses of the payer scope: ``payers``, else the profile's)."""
         gc_was_enabled = gc.isenabled()
         gc.disable()  # records are many small tuples, no cycles: as the engine's hot loop
         try:
-            read = read_files(paths, profile)
+            read = read_files(paths, profile, payers)
             report = self.record(read.claims, read.responses, files=read.files)
         finally:
             if gc_was_enabled:

@@ -134,17 +134,19 @@ class _Recorder:
         self.responses.append(response_record(response))
 
 
-def read_files(paths, profile_path: str | None = None) -> ReadResult:
+def read_files(paths, profile_path: str | None = None, payers=()) -> ReadResult:
     """Read 837P claims and 278 responses of ``paths`` (files or directories, '-' stdin).
 
-    The engine's own pipeline does the reading; no rule runs. Raises UsageError
-    for missing or unreadable files.
+    The engine's own pipeline does the reading; no rule runs. Claims and responses of
+    payers outside the payer scope (``payers`` as ``--payer``, else the profile's
+    ``[[scope]]``) are not kept: they would count toward limits as history. Raises
+    UsageError for missing or unreadable files.
     """
     import sys
 
     from ..engine import Linter, Options, UsageError, expand_paths, open_input
 
-    linter = Linter(Options(profile=profile_path))
+    linter = Linter(Options(profile=profile_path, payers=tuple(payers)))
     linter.claim_rules, linter.tar_rules, linter.batch_rules = [], [], []
     linter.segment_rules = {}
     recorder = _Recorder(linter.profile)

@@ -4,14 +4,17 @@ Each 2000E patient event becomes a TarRequest (BHT02 13) or TarResponse
 (BHT02 11) holding its 2000F service levels; it is emitted when complete.
 
 The builder also checks what pyx12 cannot (it has no 5010 278 map): HL order
-and parents (S001-S003), the required segments of each level (S201-S204) and
-the code values of UM01, HCR01, PWK01/PWK02 and DTP (S210, S212-S216), per
-x12-notes.md §3. Their codes are documented in ``rules/structure278.py``.
+and parents (S001-S003) and HL04 (S004), the required segments of each level
+(S201-S204) and the code values of BHT01, UM01, HCR01, PWK01/PWK02, DTP, NM101,
+TRN01, HSD01, SV101-1, HI01-1 and REF01 (S206, S210, S212-S222), per x12-notes.md §3.
+Their codes are documented in ``rules/structure278.py``; each finding carries its 999
+codes (``data``: IK304, and IK403 with the element for a bad value).
 """
 from __future__ import annotations
 
 from ..dates import parse_period
 from .common import Pos, money_cents, quantity
+from .hl import ChildCodes
 from .tars import TarRequest, TarResponse, TarService
 from ..x12.values import to_int as _int
 
@@ -38,6 +41,46 @@ PWK02_CODES = {"request": frozenset({"AA", "BM", "EL", "EM", "FX", "VO"}),
                "response": frozenset({"BM", "EL", "EM", "FX", "VO"})}
 _EV_DTP = frozenset({"439", "484", "ABC", "431", "AAH", "435", "096"})
 _DECISION_DTP = frozenset({"102", "036", "007"})
+# Entity codes (NM101) of each 2010 loop; 2010E joins 2010EA (provider), EB (transport) and
+# EC (other UMO). The requester (2010B) of a response is a provider or facility only.
+NM101_CODES = {
+    "2010A": frozenset({"X3", "PR", "2B", "36"}),
+    ("2010B", "request"): frozenset({"1P", "FA", "2B", "36", "PR"}),
+    ("2010B", "response"): frozenset({"1P", "FA"}),
+    "2010C": frozenset({"IL"}),
+    "2010D": frozenset({"QC"}),
+    "2010E": frozenset("71 72 73 77 AAJ DD DK DN FA G3 P3 QB QV SJ 45 FS ND PW R3 00 CA GG"
+                       .split()),
+    "2010F": frozenset("1T 72 73 77 DD DK DQ FA G3 P3 QB QV SJ".split()),
+}
+TRN01_CODES = {"request": frozenset({"1"}), "response": frozenset({"1", "2"})}
+HSD01_CODES = frozenset({"DY", "FL", "HS", "MN", "VS"})
+SV101_QUALIFIERS = frozenset({"HC", "IV", "N4", "WK"})
+HI_QUALIFIERS = frozenset({"ABK", "BK", "ABF", "BF", "ABJ", "BJ", "APR", "DR", "PR"})
+HI_PRINCIPAL = frozenset({"ABK", "BK"})  # HI01 only
+REF_QUALIFIERS = frozenset({"BB", "NT"})  # 2000E and 2000F
+
+# 999 codes: a required segment missing (IK304 3); an element's bad value (IK304 8, then
+# IK403 7 invalid code value, 8 invalid date, 1 required element missing).
+MISSING_SEGMENT = {"ik304": "3"}
+# X12 data element numbers of the elements checked here
+DATA_ELEMENTS = {"BHT01": "1005", "BHT02": "353", "ST03": "1705", "UM01": "1525",
+                 "HCR01": "306", "PWK01": "755", "PWK02": "756", "DTP01": "374",
+                 "DTP02": "1250", "DTP03": "1251", "NM101": "98", "TRN01": "481",
+                 "HSD01": "673", "REF01": "128"}
+
+
+def element_data(ref: str, ik403: str = "7", component=None, number=None) -> dict:
+    """A finding's ``data`` for a bad value of element ``ref`` ('UM01', 'SV101' with
+    ``component``): IK304 8 and IK403 ``ik403`` (7 invalid code value by default)."""
+    data = {"ik304": "8", "ik403": ik403, "element_position": int(ref[-2:]),
+            "element": ref if component is None else f"{ref}-{component}",
+            "data_element": number or DATA_ELEMENTS[ref]}
+    if component is not None:
+        data["component_position"] = component
+    return data
+
+
 DTP_QUALIFIERS = {("request", "EV"): _EV_DTP,
                   ("response", "EV"): _EV_DTP | _DECISION_DTP,
                   ("request", "SS"): frozenset({"472"}),
@@ -55,8 +98,10 @@ class Tar278Builder:
         self.level = None
         self.hl_levels: dict[str, str] = {}
         self.hl_expected = 1
+        self.child_codes = ChildCodes(report, nested=("2000F",))
         self.subscriber = None
         self.dependent = None
+        self.umo = None  # (NM103, NM109, Pos) of the 2010A UMO
         self.event = None
         self.service: TarService | None = None
         self.events = 0
@@ -74,9 +119,16 @@ class Tar278Builder:
     def finish(self, seg, complete):
         self._close_level()
         self._close_event()
+        if complete:
+            self.child_codes.finish()
 
     # -- header ----------------------------------------------------------------
     def _bht(self, seg):
+        if self.bht is None and seg.get(1) != "0007":
+            self.report("S206", f"BHT01 hierarchical structure code {seg.get(1)[:10]!r} is not"
+                        " 0007 (the 278's information source, receiver, subscriber, dependent,"
+                        " event, service structure)", seg, loop="header",
+                        data=element_data("BHT01"))
         if self.bht is not None:  # the first BHT made the events requests or responses
             self.report("S020", f"a second BHT (BHT02 {seg.get(2)[:10]!r}) in the transaction set:"
                         f" its purpose stays the first BHT's ({self.tx.purpose or 'unknown'})",
@@ -87,7 +139,8 @@ class Tar278Builder:
         self.tx.purpose = purpose
         if purpose is None:
             self.report("S020", f"BHT02 is {seg.get(2)!r}: a 278 is read as a request (13) or a"
-                        " response (11); its patient events are not checked", seg, loop="header")
+                        " response (11); its patient events are not checked", seg, loop="header",
+                        data=element_data("BHT02"))
 
     # -- hierarchy -------------------------------------------------------------
     def _close_level(self):
@@ -101,21 +154,23 @@ class Tar278Builder:
         if level in ("20", "21", "22", "23"):
             if "NM1" not in seen:
                 self.report("S201", f"{LEVEL_NAMES[level]} level has no NM1: loop"
-                            f" {NM1_LOOP[loop]} (its name) is required", hl, loop=loop)
+                            f" {NM1_LOOP[loop]} (its name) is required", hl, loop=loop,
+                            data=dict(MISSING_SEGMENT))
         elif level == "EV" and purpose == "request":
             if "UM" not in seen:
                 self.report("S202", "2000E patient event of a request has no UM: the review"
                             " category and certification type (UM01, UM02) are required", hl,
-                            loop=loop)
+                            loop=loop, data=dict(MISSING_SEGMENT))
         elif level == "EV" and purpose == "response":
             if "HCR" not in seen and "AAA" not in seen:
                 self.report("S203", "2000E patient event of a response has no HCR: the"
                             " decision (HCR01) and certification number (HCR02) are required",
-                            hl, loop=loop)
+                            hl, loop=loop, data=dict(MISSING_SEGMENT))
         elif level == "SS" and purpose == "request":
             if not seen & {"SV1", "SV2", "SV3"}:
                 self.report("S204", "2000F service level of a request has no SV1, SV2 or SV3:"
-                            " the service requested is required", hl, loop=loop)
+                            " the service requested is required", hl, loop=loop,
+                            data=dict(MISSING_SEGMENT))
 
     def _hl(self, seg):
         self._close_level()
@@ -127,6 +182,7 @@ class Tar278Builder:
             self.report("S001", f"HL01 is {hl_id!r}; expected {self.hl_expected} (HL ids run 1, 2,"
                         " 3... in order)", seg, loop=loop)
         self.hl_expected = (_int(hl_id) or self.hl_expected) + 1
+        sound = False
         if loop is None:
             self.report("S003", f"HL03 level code {level!r} is not a 278 level (20, 21, 22, 23, EV,"
                         " SS)", seg, loop=None)
@@ -136,10 +192,15 @@ class Tar278Builder:
             wants = " or ".join(p or "none" for p in HL_PARENT[level])
             self.report("S003", f"HL level {level} ({loop}) needs a parent of level {wants}", seg,
                         loop=loop)
+        else:
+            sound = True
         self.hl_levels[hl_id] = level
+        self.child_codes.hl(seg, hl_id, parent, loop, sound)
         if level in ("20", "21", "22", "23", "EV"):
             self._close_event()
-        if level == "22":
+        if level == "20":
+            self.umo = None
+        elif level == "22":
             self.subscriber = self.dependent = None
         elif level == "23":
             self.dependent = None
@@ -150,6 +211,7 @@ class Tar278Builder:
             self.events += 1
             cls = TarRequest if self.tx.purpose == "request" else TarResponse
             self.event = cls(self.tx, pos, self.dependent or self.subscriber, self.events)
+            self.event.payer = self.umo
         elif level == "SS" and self.event is not None:
             self.service = TarService(pos)
             self.event.services.append(self.service)
@@ -165,7 +227,14 @@ class Tar278Builder:
 
     def _nm1(self, seg):
         self.loop = NM1_LOOP.get(HL_LEVELS.get(self.level), self.loop)
-        if self.loop == "2010C" and seg.get(1) == "IL":
+        allowed = NM101_CODES.get(self.loop) or NM101_CODES.get((self.loop, self.tx.purpose))
+        if allowed is not None and seg.get(1) not in allowed:
+            self.report("S217", f"NM101 entity code {seg.get(1)[:10]!r} is not valid in loop"
+                        f" {self.loop} (expected {', '.join(sorted(allowed))})", seg,
+                        loop=self.loop, data=element_data("NM101"))
+        if self.loop == "2010A":
+            self.umo = (seg.get(3), seg.get(9), Pos.of(seg, "2010A"))
+        elif self.loop == "2010C" and seg.get(1) == "IL":
             self.subscriber = seg.get(9)
         elif self.loop == "2010D" and seg.get(1) == "QC":
             self.dependent = seg.get(9)
@@ -180,6 +249,12 @@ class Tar278Builder:
         return None
 
     def _trn(self, seg):
+        allowed = TRN01_CODES.get(self.tx.purpose)
+        if self._in_level() is not None and allowed is not None and seg.get(1) not in allowed:
+            self.report("S218", f"TRN01 trace type {seg.get(1)[:10]!r} is not valid in a"
+                        f" {self.tx.purpose} (expected {' or '.join(sorted(allowed))}: 1 current"
+                        " trace, 2 referenced trace)", seg, loop=self.loop,
+                        data=element_data("TRN01"))
         if self.level == "EV" and self.event is not None and self.event.trace is None:
             self.event.trace = seg.get(2)
 
@@ -195,7 +270,8 @@ class Tar278Builder:
         if level is not None and um01 not in UM01_CODES[level]:
             wants = ", ".join(sorted(UM01_CODES[level]))
             self.report("S210", f"UM01 request category {um01!r} is not valid in"
-                        f" {HL_LEVELS[level]} (expected {wants})", seg, loop=self.loop)
+                        f" {HL_LEVELS[level]} (expected {wants})", seg, loop=self.loop,
+                        data=element_data("UM01"))
         if self.level == "EV" and self.event is not None:
             self.event.um_pos = Pos.of(seg, "2000E")
             self.event.um01, self.event.um02 = um01, seg.get(2)
@@ -209,7 +285,7 @@ class Tar278Builder:
         if level is not None and hcr01 not in HCR01_CODES[level]:
             wants = ", ".join(sorted(HCR01_CODES[level]))
             self.report("S212", f"HCR01 action code {hcr01!r} is not valid in {HL_LEVELS[level]}"
-                        f" (expected {wants})", seg, loop=self.loop)
+                        f" (expected {wants})", seg, loop=self.loop, data=element_data("HCR01"))
         target = self._target()
         if target is not None and hasattr(target, "hcr01"):
             target.hcr01, target.hcr02 = hcr01, seg.get(2)
@@ -222,7 +298,8 @@ class Tar278Builder:
             self._bad_date(seg, fmt, value)
         elif period[0] > period[1]:
             self.report("S216", f"DTP*{qualifier} range {value} ends before it starts (from"
-                        " must be on or before to)", seg, loop=self.loop)
+                        " must be on or before to)", seg, loop=self.loop,
+                        data=element_data("DTP03", "8"))
         level = self._in_level()
         purpose = self.tx.purpose
         if level is not None and purpose is not None:
@@ -230,7 +307,8 @@ class Tar278Builder:
             if qualifier not in allowed:
                 self.report("S215", f"DTP qualifier {qualifier!r} is not valid in the"
                             f" {HL_LEVELS[level]} of a {purpose} (expected"
-                            f" {', '.join(sorted(allowed))})", seg, loop=self.loop)
+                            f" {', '.join(sorted(allowed))})", seg, loop=self.loop,
+                            data=element_data("DTP01"))
         target = self._target()
         if target is None or period is None or not self.loop.startswith("2000"):
             return
@@ -247,7 +325,9 @@ class Tar278Builder:
             why = f"D8 date {value!r} is not a valid CCYYMMDD calendar date"
         else:
             why = f"RD8 range {value!r} is not CCYYMMDD-CCYYMMDD with valid calendar dates"
-        self.report("S216", f"DTP*{seg.get(1)}: {why}", seg, loop=self.loop)
+        self.report("S216", f"DTP*{seg.get(1)}: {why}", seg, loop=self.loop,
+                    data=element_data("DTP02") if fmt not in ("D8", "RD8")
+                    else element_data("DTP03", "8"))
 
     def _pwk(self, seg):
         pwk01, pwk02 = seg.get(1), seg.get(2)
@@ -255,11 +335,13 @@ class Tar278Builder:
             if pwk01 not in PWK01_CODES:
                 self.report("S213", f"PWK01 report type {pwk01!r} is not a 005010X217 attachment"
                             " type (e.g. B4 referral form, 08 plan of treatment, 55 rental"
-                            " agreement, 77 support data for verification)", seg, loop=self.loop)
+                            " agreement, 77 support data for verification)", seg, loop=self.loop,
+                            data=element_data("PWK01"))
             allowed = PWK02_CODES.get(self.tx.purpose, PWK02_CODES["request"])
             if pwk02 not in allowed:
                 self.report("S214", f"PWK02 transmission code {pwk02!r} is not valid (expected"
-                            f" {', '.join(sorted(allowed))})", seg, loop=self.loop)
+                            f" {', '.join(sorted(allowed))})", seg, loop=self.loop,
+                            data=element_data("PWK02"))
         target = self._target()
         if target is not None and self.loop.startswith("2000"):
             target.pwk.append((pwk01, Pos.of(seg, self.loop)))
@@ -267,12 +349,52 @@ class Tar278Builder:
     def _hsd(self, seg):
         if not self.loop.startswith("2000"):
             return
+        hsd01 = seg.get(1)
+        if hsd01 and hsd01 not in HSD01_CODES:
+            self.report("S219", f"HSD01 quantity qualifier {hsd01[:10]!r} is not valid (expected"
+                        f" {', '.join(sorted(HSD01_CODES))})", seg, loop=self.loop,
+                        data=element_data("HSD01"))
         if self.level == "SS" and self.service is not None:
             self.service.hsd_quantity = quantity(seg.get(2))
         elif self.level == "EV" and self.event is not None:
             self.event.hsd_quantity = quantity(seg.get(2))
 
+    def _sv1_qualifier(self, seg):
+        """S220: SV101-1, the procedure code's qualifier."""
+        qualifier = seg.get(1).split(self.tx.component, 1)[0]
+        if qualifier not in SV101_QUALIFIERS:
+            self.report("S220", f"SV101-1 product/service id qualifier {qualifier[:10]!r} is not"
+                        f" valid (expected {', '.join(sorted(SV101_QUALIFIERS))}; HC for HCPCS"
+                        " and CPT)", seg, loop=self.loop,
+                        data=element_data("SV101", component=1, number="235"))
+
+    def _hi(self, seg):
+        """S221: each HI composite's qualifier; ABK/BK (principal) in HI01 only."""
+        if self.level != "EV" or not self.loop.startswith("2000"):
+            return
+        for i, composite in enumerate(seg.elements[1:13], 1):
+            if not composite:
+                continue
+            qualifier = composite.split(self.tx.component, 1)[0]
+            allowed = HI_QUALIFIERS if i == 1 else HI_QUALIFIERS - HI_PRINCIPAL
+            if qualifier not in allowed:
+                why = " (a principal diagnosis: HI01 only)" if qualifier in HI_PRINCIPAL else ""
+                self.report("S221", f"HI{i:02d}-1 diagnosis qualifier {qualifier[:10]!r} is not"
+                            f" valid here{why} (expected {', '.join(sorted(allowed))})", seg,
+                            loop=self.loop,
+                            data=element_data(f"HI{i:02d}", component=1, number="1270"))
+
+    def _ref(self, seg):
+        """S222: REF01 of a 2000E or 2000F."""
+        if self._in_level() is not None and seg.get(1) not in REF_QUALIFIERS:
+            self.report("S222", f"REF01 qualifier {seg.get(1)[:10]!r} is not valid in"
+                        f" {HL_LEVELS[self.level]} (expected BB previous review authorization"
+                        " number or NT administrative reference number)", seg, loop=self.loop,
+                        data=element_data("REF01"))
+
     def _service(self, seg):
+        if seg.tag == "SV1" and self._in_level() == "SS":
+            self._sv1_qualifier(seg)
         service = self.service
         if self.level != "SS" or service is None or service.pos is not None:
             return
@@ -307,6 +429,8 @@ _HANDLERS = {
     "DTP": Tar278Builder._dtp,
     "PWK": Tar278Builder._pwk,
     "HSD": Tar278Builder._hsd,
+    "HI": Tar278Builder._hi,
+    "REF": Tar278Builder._ref,
     "SV1": Tar278Builder._service,
     "SV2": Tar278Builder._service,
     "SV3": Tar278Builder._service,

@@ -6,7 +6,8 @@ memory holds one claim, not the file. Loop ids follow 005010X222A1.
 from __future__ import annotations
 
 from ..dates import parse_period
-from ..findings import shown_id
+from ..findings import NO_ID, shown_id
+from .hl import ChildCodes
 from .claims import Claim, OtherPayer, ServiceLine
 from .common import Pos, money_cents, quantity
 from ..x12.values import to_int as _int
@@ -67,10 +68,13 @@ class Claim837Builder:
         self.loop = "header"
         self.hl_levels: dict[str, str] = {}
         self.hl_expected = 1
+        self.child_codes = ChildCodes(report)
         self.billing_npi = None
         self.subscriber = None
         self.patient = None
         self.sbr01 = None
+        self.sbr09 = None
+        self.payer = None  # (NM103, NM109, Pos) of the 2010BB payer of the subscriber
         self.claim: Claim | None = None
         self.line: ServiceLine | None = None
         self.other: OtherPayer | None = None
@@ -93,6 +97,7 @@ class Claim837Builder:
     def finish(self, seg, complete):
         self._close_claim()
         if complete:
+            self.child_codes.finish()
             missing = [name for loop, name in REQUIRED_LOOPS if loop not in self.seen]
             if missing:
                 self.report("X105", f"the transaction set has no {'; no '.join(missing)}", seg)
@@ -101,8 +106,10 @@ class Claim837Builder:
         tag = seg.tag
         if tag in KNOWN:
             message = f"{tag} cannot appear in {REGION_NAMES[self.region]} of an 837P"
-        else:
+        elif tag:
             message = f"{shown_id(tag)} is not a segment of the 837P (005010X222A1)"
+        else:
+            message = f"{NO_ID}: not a segment of the 837P (005010X222A1)"
         self.report("X104", message, seg, loop=self.loop, claim=self.claim)
 
     def _bht(self, seg):
@@ -121,6 +128,7 @@ class Claim837Builder:
             self.report("S001", f"HL01 is {hl_id!r}; expected {self.hl_expected} (HL ids run 1, 2,"
                         " 3... in order)", seg, loop=loop)
         self.hl_expected = (_int(hl_id) or self.hl_expected) + 1
+        sound = False
         if parent and parent not in self.hl_levels:
             self.report("S002", f"HL02 parent {parent!r} is not an earlier HL id", seg, loop=loop)
         elif level in HL_PARENT and self.hl_levels.get(parent) not in HL_PARENT[level]:
@@ -128,11 +136,14 @@ class Claim837Builder:
             self.report("S003", f"HL level {level} ({loop}) needs {want}", seg, loop=loop)
         elif level not in HL_PARENT:
             self.report("S003", f"HL03 level code {level!r} is not used in an 837P", seg, loop=loop)
+        else:
+            sound = True
         self.hl_levels[hl_id] = level
+        self.child_codes.hl(seg, hl_id, parent, loop, sound)
         if level == "20":
             self.billing_npi = None
         elif level == "22":
-            self.subscriber = self.patient = self.sbr01 = None
+            self.subscriber = self.patient = self.sbr01 = self.sbr09 = self.payer = None
         elif level == "23":
             self.patient = None
 
@@ -150,6 +161,8 @@ class Claim837Builder:
             self.subscriber = els[9]
         elif loop == "2010CA":
             self.patient = els[9]
+        elif loop == "2010BB":
+            self.payer = (els[3], els[9], Pos.of(seg, loop))
         elif loop == "2330B" and self.other is not None:
             self.other.name = els[3]
             self.other.payer_id = els[9]
@@ -157,6 +170,7 @@ class Claim837Builder:
     def _sbr(self, seg):
         if self.claim is None:
             self.sbr01 = seg.get(1)
+            self.sbr09 = seg.get(9)
             self.loop = self.region if self.region.startswith("2000") else self.loop
             return
         self._enter("2320")
@@ -178,6 +192,8 @@ class Claim837Builder:
         claim.member = self.patient if self.region == "2000C" and self.patient else self.subscriber
         claim.billing_npi = self.billing_npi
         claim.subscriber_sbr01 = self.sbr01
+        claim.filing_code = self.sbr09
+        claim.payer = self.payer
         self.claim = claim
         self.line = self.other = None
         self._enter("2300")

@@ -75,7 +75,7 @@ class Claim:
 
     __slots__ = ("tx", "clm01", "charge_cents", "charge_raw", "place_of_service", "frequency",
                  "g1", "f8", "member", "billing_npi", "other_payers", "lines", "pos",
-                 "subscriber_sbr01", "ordinal")
+                 "subscriber_sbr01", "ordinal", "payer", "filing_code")
 
     def __init__(self, tx, pos, ordinal):
         self.tx = tx
@@ -93,6 +93,14 @@ class Claim:
         self.other_payers: list[OtherPayer] = []
         self.lines: list[ServiceLine] = []
         self.subscriber_sbr01 = None
+        self.payer = None  # (NM103, NM109, Pos of the NM1) of the 2010BB payer, if any
+        self.filing_code = None  # 2000B SBR09 claim filing indicator
+
+    @property
+    def first_dos(self):
+        """The earliest date of service of the claim's lines, or None."""
+        dates = [line.dos_from for line in self.lines if line.dos_from is not None]
+        return min(dates) if dates else None
 
     @property
     def is_void(self) -> bool:

@@ -15,7 +15,7 @@ offset, length) and its number are one int of at most 59 bits (two CPython
 digits, 32 bytes) holding deltas from its claim's CLM, or a wider int when a
 field does not fit. They are unpacked only when asked (``loc``, ``claim_id``).
 The segment text of a finding is read back from the file then (only findings
-need it); lines read from stdin keep theirs. The attributes are the same as a
+need it); for stdin, from the copy ``x12.stdin`` keeps of it. The attributes are the same as a
 plain record's: ``fact.code``, ``fact.member``, ``fact.order``...
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import struct
 from operator import attrgetter
 
+from ..x12.stdin import copying, read_back
 from .common import Pos
 
 
@@ -415,9 +416,11 @@ def _unpack(bits, which, fact) -> Pos:
 
 
 def segment_text(path, offset, length) -> str:
-    """A segment's text read back from its file ('' when it cannot be)."""
-    if not path or path == "-" or length <= 0:
+    """A segment's text read back from its file, or stdin's copy ('' when it cannot be)."""
+    if not path or length <= 0:
         return ""
+    if path == "-":
+        return read_back(offset, length)
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
@@ -509,7 +512,7 @@ class FactMaker:
         dtp = line.dtp_pos or where
         bits = None
         path = claim_fact.path
-        if path != "-":
+        if path != "-" or copying():  # stdin read without a copy keeps its texts
             last, base = self._base
             if last is not claim_fact:
                 base = claim_base(claim_fact.where) if type(claim_fact.where) is int else None

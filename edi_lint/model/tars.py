@@ -57,7 +57,7 @@ class TarService:
 
 class _Event:
     __slots__ = ("tx", "member", "hl_pos", "um_pos", "um01", "um02", "trace", "event_period",
-                 "dates", "pwk", "services", "ordinal", "hsd_quantity")
+                 "dates", "pwk", "services", "ordinal", "hsd_quantity", "payer")
 
     def __init__(self, tx, hl_pos, member, ordinal):
         self.tx = tx
@@ -73,10 +73,21 @@ class _Event:
         self.pwk: list[tuple[str, object]] = []
         self.services: list[TarService] = []
         self.hsd_quantity = None  # 2000E HSD02
+        self.payer = None  # (NM103, NM109, Pos of the NM1) of the 2010A UMO, if any
 
     @property
     def where(self):
         return self.um_pos or self.hl_pos
+
+    @property
+    def first_day(self):
+        """The first day of the TAR's lines (DTP*472), else of its event (a request's
+        DTP*AAH, a response's DTP*AAH or 007), or None: the date its payer is scoped at."""
+        starts = [s.period[0] for s in self.services if s.period]
+        if starts:
+            return min(starts)
+        period = self.covered_period if isinstance(self, TarResponse) else self.event_period
+        return period[0] if period else None
 
 
 class TarRequest(_Event):

@@ -22,8 +22,10 @@ __all__ = [
     "Entry",
     "Group",
     "Limit",
+    "PayerScope",
     "Profile",
     "ProfileError",
+    "ScopeEntry",
     "TarExclusive",
     "TarGroup",
     "TarSettings",
@@ -44,6 +46,7 @@ ALWAYS_TO = date.max  # 9999-12-31
 _MONEY = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _CODE = re.compile(r"[A-Z0-9]{5}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
+_FILING_CODE = re.compile(r"[A-Z0-9]{1,2}")
 
 
 class ProfileError(Exception):
@@ -135,6 +138,67 @@ class TarSettings:
     exclusive: tuple[TarExclusive, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeEntry:
+    """One ``[[scope]]`` entry: payers the profile's billing rules govern.
+
+    A payer matches when its id (837P 2010BB NM109, 278 2010A NM109) is one of
+    ``payer_ids`` or its name (NM103) contains one of ``payer_names`` (upper-cased
+    here, compared case-insensitively); with neither list, any payer does. With
+    ``filing_codes``, an 837P claim's 2000B SBR09 must be one of them too (a 278 has
+    no SBR09: such an entry governs no TAR).
+    """
+
+    payer_ids: frozenset[str]
+    payer_names: tuple[str, ...]
+    filing_codes: frozenset[str]
+    effective_from: date
+    effective_to: date
+
+    def covers(self, payer_id: str, payer_name: str, filing_code: str | None,
+               dos: date | None) -> bool:
+        """``filing_code`` None: a TAR (no SBR09); ``dos`` None: no date to check."""
+        if dos is not None and not self.effective_from <= dos <= self.effective_to:
+            return False
+        if self.filing_codes and (filing_code is None or filing_code not in self.filing_codes):
+            return False
+        if not self.payer_ids and not self.payer_names:
+            return True
+        if payer_id in self.payer_ids:
+            return True
+        name = payer_name.upper()
+        return any(n in name for n in self.payer_names)
+
+
+class PayerScope:
+    """The payers whose claims and TARs get billing findings: every payer when ``entries``
+    is empty (``everyone``), else those some entry covers at the date of service."""
+
+    __slots__ = ("entries", "everyone", "source")
+
+    def __init__(self, entries: tuple[ScopeEntry, ...] = (), source: str = "profile") -> None:
+        self.entries = entries
+        self.everyone = not entries
+        self.source = source  # "profile" ([scope]) or "--payer" (options.payers)
+
+    @classmethod
+    def of_values(cls, values) -> "PayerScope":
+        """``--payer`` / ``payers``: each value a payer id (exact) or part of a name."""
+        values = [v.strip() for v in values if v and v.strip()]
+        if not values:
+            return cls()
+        entry = ScopeEntry(frozenset(values), tuple(v.upper() for v in values), frozenset(),
+                           ALWAYS_FROM, ALWAYS_TO)
+        return cls((entry,), source="--payer")
+
+    def covers(self, payer_id: str | None, payer_name: str | None, filing_code: str | None,
+               dos: date | None) -> bool:
+        if self.everyone:
+            return True
+        pid, pname = (payer_id or "").strip(), payer_name or ""
+        return any(e.covers(pid, pname, filing_code, dos) for e in self.entries)
+
+
 _EMPTY: tuple[Any, ...] = ()
 
 
@@ -152,6 +216,7 @@ class Profile:
         "kaiser_payer_ids",
         "kaiser_payer_names",
         "ig_not_used_allowed",
+        "scope",
         "_by_code",
         "_by_code_mods",
         "_programs",
@@ -171,6 +236,7 @@ class Profile:
         kaiser_payer_ids: frozenset[str],
         kaiser_payer_names: tuple[str, ...],
         ig_not_used_allowed: frozenset[tuple[str, str]] = frozenset(),
+        scope: PayerScope | None = None,
     ) -> None:
         self.name = name
         self.description = description
@@ -183,6 +249,7 @@ class Profile:
         self.kaiser_payer_names = tuple(n.upper() for n in kaiser_payer_names)
         # (loop id, element) pairs the TR3 marks not used that this payer's data fills
         self.ig_not_used_allowed = ig_not_used_allowed
+        self.scope = scope if scope is not None else PayerScope()
 
         by_code: dict[str, list[Entry]] = {}
         by_code_mods: dict[str, dict[frozenset[str], list[Entry]]] = {}
@@ -371,7 +438,7 @@ class _Builder:
     # --- sections
 
     def build(self, data: dict[str, Any]) -> Profile:
-        self.keys(data, "top level", ("profile", "groups", "entries", "tar"), ("limits",))
+        self.keys(data, "top level", ("profile", "groups", "entries", "tar"), ("limits", "scope"))
         prof = self.keys(
             data["profile"], "profile", ("name",),
             ("description", "kaiser_payer_ids", "kaiser_payer_names", "ig_not_used_allowed")
@@ -398,6 +465,7 @@ class _Builder:
         entries = self.entries(self.array(data, "entries", "entries"), groups)
         limits = self.limits(self.array(data, "limits", "limits"), groups)
         tar = self.tar(data["tar"], groups)
+        scope = self.scope(data.get("scope", []))
         return Profile(
             name=name,
             description=description,
@@ -409,7 +477,33 @@ class _Builder:
             kaiser_payer_ids=frozenset(s.strip() for s in kaiser_ids),
             kaiser_payer_names=tuple(kaiser_names),
             ig_not_used_allowed=frozenset(allowed),
+            scope=scope,
         )
+
+    def scope(self, tables: Any) -> PayerScope:
+        """``[[scope]]``: none (or ``scope = []``) governs every payer."""
+        if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+            self.fail("scope", "must be an array of tables ([[scope]])")
+        out: list[ScopeEntry] = []
+        for i, t in enumerate(tables, 1):
+            where = f"scope[{i}]"
+            self.keys(t, where, (), ("payer_ids", "payer_names", "filing_codes",
+                                     "effective_from", "effective_to"))
+            if not any(k in t for k in ("payer_ids", "payer_names", "filing_codes")):
+                self.fail(where, "needs 'payer_ids', 'payer_names' or 'filing_codes'"
+                          " (an entry naming no payer would govern every payer)")
+            ids = self.strings(t, "payer_ids", where) if "payer_ids" in t else []
+            names = self.strings(t, "payer_names", where) if "payer_names" in t else []
+            codes = self.strings(t, "filing_codes", where) if "filing_codes" in t else []
+            for code in codes:
+                if not _FILING_CODE.fullmatch(code):
+                    self.fail(where, f"filing code {code!r} must be an SBR09 code of 1 or 2"
+                              " upper-case letters or digits (MC, CI, 16...)")
+            start, end = self.date_range(t, where)
+            out.append(ScopeEntry(frozenset(v.strip() for v in ids),
+                                  tuple(v.strip().upper() for v in names), frozenset(codes),
+                                  start, end))
+        return PayerScope(tuple(out))
 
     def groups(self, tbl: Any) -> dict[str, Group]:
         if not isinstance(tbl, dict) or not tbl:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from .text import render as render_text
+from .text import summary_line
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -37,5 +37,5 @@ def render(result) -> str:
         props = (f"file={escape_property(_path(f.path))},line={max(1, f.line)},"
                  f"col={max(1, f.col)},title={escape_property(title)}")
         out.append(f"::{COMMANDS.get(f.severity, 'warning')} {props}::{escape_data(f.message)}")
-    out.append(render_text(result).rstrip("\n").splitlines()[-1])  # the text summary line
+    out.append(summary_line(result))  # the text summary line
     return "\n".join(out) + "\n"

@@ -1,8 +1,8 @@
 """One self-contained HTML page for a batch (inline CSS, no scripts, no external assets).
 
 Totals by severity and by tip (or rule, for findings without a tip), the files of
-the batch, then the findings by file and by claim (CLM01) or TAR (trace number),
-each with its offending segment.
+the batch, then the findings by file (in the files table's order) and by claim (CLM01,
+in its transaction set) or TAR (trace number), each with its offending segment.
 
 PHI: segment text can hold member ids, names, birth dates and addresses. Unless
 ``--show-phi``, a segment is shown in clear only when its id carries no PHI
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections import Counter
 from importlib import resources
 from string import Template
@@ -97,12 +98,30 @@ def _sev(severity: str) -> str:
     return f'<span class="sev {_e(severity)}">{_e(severity)}</span>'
 
 
-def _group_of(f) -> tuple[int, str]:
+def _group_of(f, sets) -> tuple:
+    """The heading a finding goes under: its claim (in its transaction set: one CLM01 may
+    come again in another), its TAR, or the file; the key sorts file-level first."""
     if f.claim_id:
-        return 1, f"Claim {f.claim_id}"
+        n = bisect_right(sets, (f.segment_index, "\uffff")) - 1 if sets else -1
+        return 1, n, f"Claim {f.claim_id}"
     if f.trace:
-        return 1, f"TAR {f.trace}"
-    return 0, "File and envelope"
+        return 1, 0, f"TAR {f.trace}"
+    return 0, 0, "File and envelope"
+
+
+def _headings(groups, sets) -> dict:
+    """Each group's heading, naming the transaction set when a CLM01 heads claims of
+    several sets: by ST02, or by its number in the file when ST02 repeats (interchanges)."""
+    names = Counter(key[2] for key in groups)
+    controls = Counter(st02 for _index, st02 in sets)
+
+    def where(n):
+        st02 = sets[n][1]
+        return (f"transaction set {st02}" if st02 and controls[st02] == 1
+                else f"transaction set {n + 1} of the file")
+    return {key: (f"{key[2]} ({where(key[1])})" if key[0] and names[key[2]] > 1 and key[1] >= 0
+                  else key[2])
+            for key in groups}
 
 
 def _plural(n: int, word: str) -> str:
@@ -139,7 +158,7 @@ def _files_table(result, by_file) -> str:
         name = (f'<a href="#file-{n}">{_e(fs.path)}</a>' if found else _e(fs.path))
         status = ("".join(f'<td class="num">{c[s]}</td>' for s in SEVERITY_ORDER) if found else
                   '<td colspan="3" class="clean">clean</td>')
-        rows.append(f'<tr><td>{name}</td><td class="num">{fs.claims}</td>'
+        rows.append(f'<tr><td class="path">{name}</td><td class="num">{fs.claims}</td>'
                     f'<td class="num">{fs.tar_requests}</td><td class="num">{fs.tar_responses}</td>'
                     f"{status}</tr>")
     head = ('<tr><th>File</th><th class="num">claims</th><th class="num">TAR requests</th>'
@@ -148,16 +167,19 @@ def _files_table(result, by_file) -> str:
     return "<h2>Files</h2>\n<table>\n" + head + "\n" + "\n".join(rows) + "\n</table>"
 
 
-def _findings_section(n, path, findings, show_phi) -> tuple[str, bool]:
-    groups: dict[tuple[int, str], list] = {}
+def _findings_section(n, path, findings, show_phi, sets) -> tuple[str, bool]:
+    groups: dict[tuple, list] = {}
     for f in findings:
-        groups.setdefault(_group_of(f), []).append(f)
+        groups.setdefault(_group_of(f, sets), []).append(f)
+    headings = _headings(groups, sets)
     parts = [f'<section id="file-{n}">', f"<h2>{_e(path)}</h2>"]
     any_masked = False
     for key in sorted(groups, key=lambda k: k[0]):  # file-level first, then in file order
-        parts.append(f"<h3>{_e(key[1])}</h3>")
-        parts.append('<table>\n<tr><th>Line:col</th><th>Severity</th><th>Rule</th><th>Tip</th>'
-                     "<th>Message</th><th>Segment</th></tr>")
+        parts.append(f"<h3>{_e(headings[key])}</h3>")
+        parts.append('<table class="findings">\n<colgroup><col class="w-pos"><col class="w-sev">'
+                     '<col class="w-rule"><col class="w-tip"><col></colgroup>\n'
+                     "<tr><th>Line:col</th><th>Severity</th><th>Rule</th><th>Tip</th>"
+                     "<th>Message and segment</th></tr>")
         for f in groups[key]:
             shown, masked = mask_segment(f.content or "", show_phi)
             any_masked |= masked
@@ -167,7 +189,7 @@ def _findings_section(n, path, findings, show_phi) -> tuple[str, bool]:
             parts.append(f'<tr><td class="pos">{f.line}:{f.col}</td><td>{_sev(f.severity)}</td>'
                          f'<td class="code">{_e(f.rule)}</td>'
                          f'<td class="code">{_e(f.tip or "")}</td>'
-                         f"<td>{_e(f.message)}{_e(line)}</td><td>{seg}</td></tr>")
+                         f"<td>{_e(f.message)}{_e(line)}{seg}</td></tr>")
         parts.append("</table>")
     parts.append("</section>")
     return "\n".join(parts), any_masked
@@ -189,21 +211,25 @@ def render(result) -> str:
     for sev in SEVERITY_ORDER:
         body.append(f'<div class="card {sev}"><span class="n">{s[sev]}</span>{sev}</div>')
     body.append("</div>")
+    if result.counted is not None:
+        hidden = len(result.counted) - len(result.findings)
+        body.append(f'<p class="note">{hidden} finding{"" if hidden == 1 else "s"} below'
+                    f" {_e(result.options.min_severity)} not shown (--min-severity).</p>")
     if result.findings:
         body.append(_totals_by_tip(result.findings, rules))
     else:
         body.append('<p class="clean">No findings.</p>')
     body.append(_files_table(result, by_file))
-    order = {fs.path: n for n, fs in enumerate(result.files)}
+    # the sections in the Files table's order (batch order), then any other path's
+    files = {fs.path: (n, fs.sets) for n, fs in enumerate(result.files)}
+    others = [path for path in by_file if path not in files]
+    files.update((path, (len(result.files) + i, [])) for i, path in enumerate(others))
     any_masked = False
-    extra = len(order)
-    for path, found in by_file.items():
-        n = order.get(path)
-        if n is None:
-            n, extra = extra, extra + 1
-        section, masked = _findings_section(n, path, found, show_phi)
-        any_masked |= masked
-        body.append(section)
+    for path, (n, sets) in files.items():
+        if path in by_file:
+            section, masked = _findings_section(n, path, by_file[path], show_phi, sets)
+            any_masked |= masked
+            body.append(section)
     if any_masked:
         body.append(f'<p class="note">{MASK} marks segment elements that may identify a member '
                     "(names, ids, birth dates, addresses); run with --show-phi to show them.</p>")

@@ -2,10 +2,14 @@
 
 One run: ``tool.driver`` lists every registered rule (id, name, short and full
 description, help text, default level); each result has ``ruleId``, ``level``,
-a message and a physical location relative to the working directory. The tip id,
+a message and a physical location: a file inside the working directory as a relative
+URI with ``uriBaseId`` ``%SRCROOT%`` (the working directory, in the run's
+``originalUriBaseIds``), any other file as an absolute ``file://`` URI. The tip id,
 claim id, segment id and loop go in ``properties``; ``partialFingerprints`` carry
 the baseline key (path, claim/TAR, tip or rule, segment hash), which does not move
 when lines are added elsewhere. No segment text (it may hold PHI) and no timestamps.
+With a payer scope (``--payer``, the profile's ``[[scope]]``), the run's ``properties``
+count the claims and TARs outside it (``payerScope``).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import hashlib
 import inspect
 import json
 import os
+from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
@@ -21,14 +26,23 @@ from ..rules.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SRCROOT = "%SRCROOT%"
 
 
-def artifact_uri(path: str) -> str:
-    """The file as a URI reference relative to the working directory ('/'-separated)."""
+def artifact_location(path: str) -> dict:
+    """The file's ``artifactLocation``: relative to ``%SRCROOT%`` (the working directory)
+    when it lies inside it, else an absolute ``file://`` URI; stdin is ``stdin``."""
     if path == "-" or not path:
-        return "stdin"
-    rel = os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
-    return quote(rel, safe="/-._~")
+        return {"uri": "stdin"}
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute)
+    except ValueError:  # another drive (Windows)
+        rel = os.pardir
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return {"uri": Path(absolute).as_uri()}
+    uri = quote(rel.replace(os.sep, "/"), safe="/-._~", errors="surrogateescape")
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _rule_descriptor(rule) -> dict:
@@ -68,7 +82,7 @@ def build(result) -> dict:
             "level": LEVELS.get(f.severity, "warning"),
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": artifact_uri(f.path)},
+                "artifactLocation": artifact_location(f.path),
                 "region": {"startLine": max(1, f.line), "startColumn": max(1, f.col)},
             }}],
             "partialFingerprints": {"ediLintBaselineKey/v1": _fingerprint(f)},
@@ -81,9 +95,15 @@ def build(result) -> dict:
         "tool": {"driver": {"name": "edi-lint", "version": __version__,
                             "semanticVersion": __version__,
                             "rules": descriptors}},
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    source = getattr(result, "payer_scope", None)
+    if source is not None:  # the billing rules governed only some payers
+        claims, tars = result.out_of_scope
+        run["properties"] = {"payerScope": {"source": source, "claimsOutOfScope": claims,
+                                            "tarsOutOfScope": tars}}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

@@ -64,7 +64,7 @@ class EcmTeamConference(Rule):
     multidisciplinary team conference, G9007 with no modifier): (error) flags a charge
     (SV102) of zero, negative or missing; (info) notes that the service is not reimbursed.
     The two severities are separate findings. Its rate, $0.01 per 15-minute unit, is
-    checked by GEN-05.
+    checked by GEN-05, which also flags a zero charge: the error does not repeat the rate.
 
     Why it matters: "The services are not reimbursable. Providers must bill a charge
     amount for these services": a zero charge is rejected.
@@ -89,16 +89,13 @@ class EcmTeamConference(Rule):
                 continue
             label = line.label
             if line.charge_cents is None or line.charge_cents <= 0:
+                # the amount to bill is GEN-05's finding (spec: "Its rate ... is GEN-05's")
                 billed = money(line.charge_cents) if line.charge_cents is not None else "no amount"
-                expected = ""
-                if entry.rate_cents is not None and line.units is not None:
-                    n = qty(line)
-                    expected = (f" ({money(entry.rate_cents)} × {units_text(n)} = "
-                                f"{money(round(entry.rate_cents * line.units))})")
                 found.append(ctx.line_finding(
                     self, line,
-                    f"{label} is billed at {billed}: {group.label}s must carry a charge"
-                    f"{expected}", severity="error"))
+                    f"{label} is billed at {billed}: {group.label}s must carry a charge above"
+                    f" zero (GEN-05 gives the contract amount)",
+                    severity="error"))
             found.append(ctx.line_finding(
                 self, line,
                 f"{label} ({group.label}) is not reimbursable: it is billed for information "

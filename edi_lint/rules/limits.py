@@ -346,6 +346,11 @@ def breaches(ctx, index: LimitIndex, tip: str):
 # --------------------------------------------------------------------------- messages
 
 
+# what an ordinal counts: lines in counting order (history, then the batch by DOS), which is
+# not the order of the report (by path and position), so a "3rd" may print after a "4th"
+COUNTED = "by date of service"
+
+
 def ordinal(n: int) -> str:
     if 10 <= n % 100 <= 20:
         suffix = "th"
@@ -403,13 +408,15 @@ def limit_text(limit) -> str:
 
 
 def reason(b: Breach, ctx) -> str:
-    """What the line does wrong, as a verb phrase: 'is the 2nd ECM monthly service ...'."""
+    """What the line does wrong, as a verb phrase: 'is, by date of service, the 2nd ECM
+    monthly service ...'."""
     limit, f = b.limit, b.fact
     what = groups_label(ctx.profile, limit.groups)
     who = ctx.member_label(f.member)
     period = limit.period
     lim = limit_text(limit)
     counted_lines = limit.measure == "lines" and abs(b.total - round(b.total)) < 1e-6
+    nth = f"is, {COUNTED}, the {ordinal(round(b.total))} {what} service for {who}"
 
     def tail(extra=""):
         parts = [f"limit {lim}{extra}"]
@@ -421,12 +428,11 @@ def reason(b: Breach, ctx) -> str:
     if period == "month":
         scope = f"in {b.start.year:04d}-{b.start.month:02d}"
         if counted_lines:
-            return f"is the {ordinal(round(b.total))} {what} service for {who} {scope} {tail()}"
+            return f"{nth} {scope} {tail()}"
         return f"brings {what} to {amount_text(limit, b.total)} for {who} {scope} {tail()}"
     if period == "lifetime":
         if counted_lines:
-            return (f"is the {ordinal(round(b.total))} {what} service for {who} "
-                    f"{tail(' per lifetime')}")
+            return f"{nth} {tail(' per lifetime')}"
         return f"brings {what} to {amount_text(limit, b.total)} for {who} in total {tail()}"
     if period == "day":
         spread = "; a span's units are spread evenly over its days" if f.dos_to != f.dos_from else ""
@@ -436,7 +442,7 @@ def reason(b: Breach, ctx) -> str:
     if period == "window":
         scope = f"in the {limit.days} days {b.start.isoformat()}..{b.end.isoformat()}"
         if counted_lines:
-            return f"is the {ordinal(round(b.total))} {what} service for {who} {scope} {tail()}"
+            return f"{nth} {scope} {tail()}"
         return f"brings {what} to {amount_text(limit, b.total)} for {who} {scope} {tail()}"
     if period == "run":
         began = (f"; the run began on {b.ref.dos_from.isoformat()}, {where_text(b.ref)}"

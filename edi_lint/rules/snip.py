@@ -550,8 +550,8 @@ class ClaimBalance(Rule):
         n = len(claim.lines)
         return (ctx.claim_finding(
             self, claim, f"CLM02 total {_cents(total)} does not equal the sum of SV102 line"
-            f" charges {_cents(lines)} ({n} line{'s' if n > 1 else ''}; off by"
-            f" {_cents(total - lines)})"),)
+            f" charges {_cents(lines)} ({n} line{'s' if n > 1 else ''}): CLM02 is"
+            f" {_cents(abs(total - lines))} {'more' if total > lines else 'less'} than the lines"),)
 
 
 def _cents(cents: int) -> str:

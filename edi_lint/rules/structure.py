@@ -11,21 +11,32 @@ from .registry import register
 
 _TABLE = [
     ("X001", "no-x12-data", "error", "The file holds no X12 interchange.",
-     "The file is empty, or no ISA segment was found in it.",
+     "The file is empty, or no ISA segment was found in it. The message says what to fix when"
+     " the file's start shows it: UTF-16 text (a byte order mark or NUL bytes), an ISA with"
+     " blanks before its element separator or in lower case, or transaction sets (ST..SE)"
+     " without their ISA/GS envelope (not read: their delimiters are not known by position).",
      "A file sent to the payer that holds no interchange is rejected whole.",
      "(an empty file)", "ISA*00*          *00*...~"),
     ("X002", "text-before-isa", "warning", "Text stands before the ISA segment.",
      "Reports characters before the first ISA (a narrative, a mail header); they are skipped.",
      "Translators reject an interchange that does not begin with ISA.",
      "Claim batch for June\\nISA*00*...", "ISA*00*..."),
-    ("X003", "isa-not-fixed-width", "warning", "The ISA is not 106 characters of fixed width.",
-     "The ISA's padding was collapsed or altered; the delimiters were read by splitting instead.",
-     "Every field of the ISA is fixed width; many translators read delimiters by position.",
+    ("X003", "isa-not-fixed-width", "error", "The ISA is not 106 characters of fixed width.",
+     "The ISA's padding was collapsed or altered (105 or 107 characters, or 106 with a field too"
+     " long and another too short): the message names the fields whose width is wrong. The"
+     " delimiters are read by splitting instead, and the file is read on.",
+     "Every field of the ISA is fixed width; receivers read the delimiters by position and"
+     " reject the interchange (TA1).",
      "ISA*00* *00* *ZZ*SENDER *ZZ*RECEIVER *...", "ISA*00*          *00*          *ZZ*SENDER         *..."),
     ("X004", "isa-unreadable", "error", "The ISA cannot be read; the file is not read further.",
      "The ISA is truncated, has fewer than 16 elements, or its delimiters clash.",
      "Without the ISA's delimiters no segment of the interchange can be read.",
      "ISA*00*~", "ISA*00*          *00*          *ZZ*...*^*00501*000000001*0*T*:~"),
+    ("X005", "unreadable-file", "error", "A file found in a directory cannot be read.",
+     "Reports a file (or directory) of a walked directory that cannot be read: a symbolic link"
+     " to a file that does not exist, no permission; the rest of the batch is checked.",
+     "A claim file that is never read is never checked, and the batch's limits miss its lines.",
+     "claims/june.x12 -> /mnt/old/june.x12 (gone)", "claims/june.x12 (a readable file)"),
     ("X010", "empty-segment", "error", "An empty segment: two terminators in a row.",
      "Reports a segment with no content, at its real position.",
      "Validators such as pyx12 silently stop reading at an empty segment; payers reject it.",
@@ -56,6 +67,30 @@ _TABLE = [
      "Counts the segments of the transaction set, ST and SE included, and compares SE01.",
      "A wrong count rejects the transaction set.", "ST*837*0001~BHT*...~SE*5*0001~ (3 segments)",
      "ST*837*0001~BHT*...~SE*3*0001~"),
+    ("X026", "duplicate-isa13", "error", "Two interchanges of one file share an ISA13.",
+     "Reports an ISA whose interchange control number (ISA13) an earlier ISA of the same file"
+     " used, naming the first. Each file is checked on its own.",
+     "Receivers reject a repeated interchange control number as a duplicate submission (TA1"
+     " 025): the second interchange is not processed.",
+     "ISA*...*000000001*0*P*:~ ... IEA*1*000000001~ISA*...*000000001*0*P*:~",
+     "ISA*...*000000001*0*P*:~ ... IEA*1*000000001~ISA*...*000000002*0*P*:~"),
+    ("X027", "duplicate-gs06", "error", "Two functional groups of one interchange share a GS06.",
+     "Reports a GS whose group control number (GS06) an earlier GS of the same interchange used,"
+     " naming the first.",
+     "The 999 rejects the group (AK905 19): its transaction sets are not processed.",
+     "GS*HC*...*17*X*005010X222A1~ ... GE*1*17~GS*HC*...*17*X*005010X222A1~",
+     "GS*HC*...*17*X*005010X222A1~ ... GE*1*17~GS*HC*...*18*X*005010X222A1~"),
+    ("X028", "duplicate-st02", "error", "Two transaction sets of one group share an ST02.",
+     "Reports an ST whose transaction set control number (ST02) an earlier ST of the same"
+     " functional group used, naming the first.",
+     "The 999 rejects the transaction set (IK502 23); its claims or TARs are not processed.",
+     "ST*837*0001*005010X222A1~ ... SE*30*0001~ST*837*0001*005010X222A1~",
+     "ST*837*0001*005010X222A1~ ... SE*30*0001~ST*837*0002*005010X222A1~"),
+    ("X029", "gs06-format", "error", "GS06 is not a number of 1 to 9 digits.",
+     "The group control number GS06 is an unsigned integer (N0) of 1 to 9 digits.",
+     "A group control number that violates its syntax rejects the group (AK905 6).",
+     "GS*HC*SENDER*RECEIVER*20250701*1200*1234567890*X*005010X222A1~",
+     "GS*HC*SENDER*RECEIVER*20250701*1200*123456789*X*005010X222A1~"),
     ("X030", "missing-trailer", "error", "SE, GE or IEA is missing: the file was truncated.",
      "An ST, GS or ISA is still open at the next envelope segment or at the end of the file.",
      "A truncated interchange is rejected; claims after the cut are lost.",
@@ -84,6 +119,15 @@ _TABLE = [
      "837P: 22 under 20, 23 under 22. 278: 21 under 20, 22 under 21, 23 under 22, EV under 22/23, SS under EV.",
      "A subscriber under a subscriber, or a service level without its patient event, is rejected.",
      "HL*1**20*1~HL*2*1*23*0~", "HL*1**20*1~HL*2*1*22*1~HL*3*2*23*0~"),
+    ("S004", "hl-child-code", "error", "HL04 says the opposite of the HL tree.",
+     "HL04 (hierarchical child code) must be 1 when a later HL names this HL as its parent"
+     " (HL02) and 0 when none does, in 837P and 278 alike. The finding stands at the HL whose"
+     " HL04 is wrong. A truncated transaction set is not judged, nor, once an HL02 names an"
+     " unknown or wrong-level parent (S002, S003), an HL04 1 without a child. A 278 2000F"
+     " keeps HL04 0 over a nested 2000F, as the X217 TR3's own transport example does.",
+     "Receivers read the hierarchy by HL04 and reject a contradiction (999 IK403 7): a"
+     " subscriber marked 0 above a patient loop loses its patient's claims.",
+     "HL*2*1*22*0~...HL*3*2*23*0~", "HL*2*1*22*1~...HL*3*2*23*0~"),
     ("S010", "lx-sequence", "error", "LX01 does not run 1, 2, 3... within a claim.",
      "Service lines restart at 1 for every claim and increase by one.",
      "Payers reject claims with broken line numbering; line-level remits cannot be matched.",

@@ -401,6 +401,7 @@ def transaction_837(
     payer_name: str = PLAN_NAME,
     payer_id: str = PLAN_ID,
     patient_nm109: bool = True,
+    filing_code: str = "MC",
 ) -> Transaction:
     """One 837P transaction set (ST..SE) holding ``claims``.
 
@@ -408,6 +409,8 @@ def transaction_837(
     (2000C), each group placed where its first claim appears; claim order is kept inside
     a group. The 2000B SBR01 is ``S`` when a claim of the member has a primary (``P``)
     other payer, else ``P``.
+
+    ``filing_code``: the 2000B SBR09 claim filing indicator (MC: Medicaid; CI: commercial).
 
     ``patient_nm109``: write the dependent's id in 2010CA ``NM1*QC...*MI*<patient>``,
     where billing-rules.md section 1 reads the member from. The X222A1 guide marks
@@ -451,7 +454,8 @@ def transaction_837(
             sbr01 = "S" if any(op.sbr01 == "P" for c in group for op in c.other_payers) else "P"
             last, first = m["first"].name
             out.append(f"HL{e}{hl_b}{e}{hl_a}{e}22{e}{1 if patients else 0}")
-            out.append(_seg(e, "SBR", sbr01, "18" if own else "", "", "", "", "", "", "", "MC"))
+            out.append(_seg(e, "SBR", sbr01, "18" if own else "", "", "", "", "", "", "",
+                            filing_code))
             out.append(f"NM1{e}IL{e}1{e}{last}{e}{first}{e}{e}{e}{e}MI{e}{member}")
             out.append(f"N3{e}1 SAMPLE WAY")
             out.append(f"N4{e}SANTA ROSA{e}CA{e}95401")

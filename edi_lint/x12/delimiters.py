@@ -7,6 +7,7 @@ ISA_LENGTH = 106  # including the segment terminator
 # Offsets of the 16 element separators in a fixed-width ISA.
 ISA_SEPARATOR_OFFSETS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 WHITESPACE = " \t\r\n\x0b\x0c"
+ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)  # ISA01..ISA16
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +79,17 @@ def _checked(sep, component, rep, term) -> Delimiters | None:
     if term.isalnum() or term == " " or len({sep, component, term}) < 3 or component.isalnum():
         return None
     return Delimiters(sep, component, rep, term)
+
+
+def misalignment(text: str, start: int, reading: IsaReading) -> str:
+    """Why the ISA at ``text[start]``, read leniently, is not fixed width: the fields whose
+    width is not the guide's ('ISA06 is 16 characters, not 15'), or where the element
+    separators stand instead of their fixed offsets."""
+    isa = text[start:start + reading.length - 1]  # without the terminator
+    fields = isa.split(reading.delimiters.element)[1:17]
+    wrong = [f"ISA{i:02d} is {len(value)} characters, not {width}"
+             for i, (value, width) in enumerate(zip(fields, ISA_WIDTHS), 1) if len(value) != width]
+    if wrong:
+        shown = wrong[:3] + ([f"{len(wrong) - 3} more"] if len(wrong) > 3 else [])
+        return "; ".join(shown)
+    return "its element separators are not at their fixed offsets"

@@ -1,13 +1,15 @@
-"""Cut a big file into parts at transaction-set boundaries, for ``-j``.
+"""Cut a big file into parts at envelope boundaries, for ``-j``.
 
-A part begins at an ST whose previous segment is an SE, so no transaction set
-spans two parts. For each part the plan knows what a reader and an envelope
-tracker would know on reaching its first segment: the segment index, physical
-line and line start (counted over the bytes before it, in C), the delimiters,
-and the open ISA and GS. The groups and sets read in those before the cut are
-not counted here: the part's tracker counts from its start and leaves the IEA01
-and GE01 checks that need them to the merge, which adds the earlier parts' counts
-(``EnvelopeTracker.deferred``).
+A part begins at an ST whose previous segment is an SE, at a GS after a GE, or at
+an ISA after an IEA (a file of many interchanges of one transaction set each has
+only the last two), so no transaction set spans two parts. For each part the plan
+knows what a reader and an envelope tracker would know on reaching its first
+segment: the segment index, physical line and line start (counted over the bytes
+before it, in C), the delimiters, and the open ISA and GS (none at an ISA cut, no GS
+at a GS cut; an ISA cut reads its own delimiters). The groups and sets read in those
+before the cut are not counted here: the part's tracker counts from its start and
+leaves the IEA01 and GE01 checks that need them to the merge, which adds the earlier
+parts' counts (``EnvelopeTracker.deferred``).
 
 The plan reads segment boundaries as the first terminator shows them (the
 terminator, then no newline, LF or CR LF). Each part's checking then proves the
@@ -40,9 +42,11 @@ class Part:
         self.reached = None
 
     def begins(self):
-        """The state this part assumed, in the terms of ``reached[:3]``."""
+        """The state this part assumed, in the terms of ``reached[:3]``; the delimiters
+        are None at an ISA cut, which reads its own (any the part before ended with do)."""
         isa, gs = self.envelope
-        return ((isa.index, gs.index), self.resume.index, self.resume.delimiters)
+        return ((isa.index if isa is not None else None, gs.index if gs is not None else None),
+                self.resume.index, self.resume.delimiters if isa is not None else None)
 
     def __repr__(self):
         return f"Part({self.start}:{self.end})"
@@ -50,8 +54,14 @@ class Part:
 
 def proves(parts) -> bool:
     """Whether every part ended where the next one began (after checking them all)."""
-    return all(prev.reached is not None and prev.reached[:3] == part.begins()
+    return all(prev.reached is not None and _ended_as_begun(prev.reached[:3], part.begins())
                for prev, part in zip(parts, parts[1:]))
+
+
+def _ended_as_begun(reached, begins) -> bool:
+    if begins[2] is None:  # an ISA cut: its own delimiters
+        return reached[:2] == begins[:2]
+    return reached == begins
 
 
 def plan(path: str, jobs: int, min_part: int) -> list[Part] | None:
@@ -94,42 +104,100 @@ def _plan(mm, jobs: int, min_part: int) -> list[Part] | None:
         return None
     tally = _Tally(mm, isa0, origin, delims.segment.encode("latin-1"))
     envelopes = _Envelopes(mm, tally, glue, sep, delims.element)
-    found: list[Part] = [Part(0, cuts[0])]
-    for cut, end in zip(cuts, cuts[1:] + [size]):
-        envelope = envelopes.at(cut)
-        if envelope is None:  # this ST is not inside an open ISA and GS: no cut here
-            found[-1].end = end
+    found: list[Part] = [Part(0, cuts[0][0])]
+    ends = [cut for cut, _ in cuts[1:]] + [size]
+    for (cut, kind), end in zip(cuts, ends):
+        envelope = envelopes.at(cut, kind)
+        own = delims
+        if kind == "ISA":  # its own delimiters, read as a reader reads a later ISA
+            reading = read_isa(mm[cut:cut + ISA_LENGTH + 2].decode("latin-1"), 0)
+            own = reading.delimiters if reading.fixed_width else None
+        if envelope is None or own is None:  # not inside an open ISA and GS (ST), not
+            found[-1].end = end  # after an ISA (GS), an ISA of odd width: no cut here
             continue
         index, line, line_start = tally.position(cut)
-        found.append(Part(cut, end, Resume(cut, index, line, line_start, delims), envelope))
+        found.append(Part(cut, end, Resume(cut, index, line, line_start, own), envelope))
     if len(found) < 2:
         return None
     found[-1].last = True
     return found
 
 
-def _cuts(mm, glue: bytes, sep: bytes, size: int, jobs: int, min_part: int) -> list[int]:
-    """Offsets of STs, each after an SE, that cut parts of ``(size - start) / (2 * jobs)``
-    bytes or more, and at least ``min_part``."""
-    st = glue + b"ST" + sep
-    se = b"SE" + sep
-    cuts: list[int] = []
+def _cuts(mm, glue: bytes, sep: bytes, size: int, jobs: int, min_part: int) -> list[tuple]:
+    """(offset, "ISA" | "GS" | "ST") of the segments that begin parts: each the first
+    ISA after an IEA, GS after a GE or ST after an SE at or past its target, the part
+    before it ``(size - start) / (2 * jobs)`` bytes or more, and at least ``min_part``."""
+    kinds = [_Boundary(mm, glue, sep, tag, before) for tag, before in _BOUNDARIES]
+    cuts: list[tuple] = []
     at = 0
     while True:
         target = at + max(min_part, (size - at) // (2 * jobs))
         if target > size - min_part:
             break
-        i = mm.find(st, target)
-        while i >= 0:
-            before = mm.rfind(glue, 0, i)
-            if before >= 0 and mm[before + len(glue):before + len(glue) + len(se)] == se:
+        best, kind = -1, None
+        window = _WINDOW
+        while best < 0:  # a window that doubles: no kind is searched far past the nearest
+            limit = min(size, target + window)
+            for boundary in kinds:
+                i = boundary.next(target, best if best >= 0 else limit)
+                if i >= 0:
+                    best, kind = i, boundary.tag
+            if limit >= size:
                 break
-            i = mm.find(st, i + 1)
-        if i < 0 or i + len(glue) > size - min_part:
+            window *= 2
+        if best < 0 or best + len(glue) > size - min_part:
             break
-        at = i + len(glue)
-        cuts.append(at)
+        at = best + len(glue)
+        cuts.append((at, kind))
     return cuts
+
+
+# a part begins at this segment when the one before it is that one
+_BOUNDARIES = (("ST", b"SE"), ("GS", b"GE"), ("ISA", b"IEA"))
+_WINDOW = 1 << 20  # bytes searched past a target first, then twice as many...
+_TRAILER_MAX = 256  # bytes: an SE, GE or IEA longer than this is not looked for
+
+
+class _Boundary:
+    """The next ``glue + tag`` (at a terminator) whose previous segment is ``before``.
+
+    Targets only grow: what was searched is remembered (the first boundary from ``lo``,
+    or none up to ``hi``), so no byte is searched twice for one kind."""
+
+    def __init__(self, mm, glue: bytes, sep: bytes, tag: str, before: bytes):
+        self.mm, self.glue, self.tag = mm, glue, tag
+        self.pattern = glue + tag.encode("latin-1") + sep
+        self.before = before + sep
+        self.lo = self.hi = 0
+        self.hit = -1  # the first boundary's terminator at or after ``lo`` (below ``hi``)
+
+    def next(self, target: int, limit: int) -> int:
+        """The first boundary's terminator in ``target:limit``, else -1."""
+        start = target
+        if self.lo <= target:
+            if self.hit >= target:
+                return self.hit if self.hit < limit else -1
+            if self.hit < 0 and target < self.hi:
+                start = self.hi  # none from target to there
+        if start >= limit:
+            return -1
+        mm, glue, before = self.mm, self.glue, self.before
+        end = limit + len(self.pattern)
+        i = mm.find(self.pattern, start, end)
+        while i >= 0:
+            # SE, GE and IEA are short: the glue before one is near (a longer segment is
+            # some other, or no cut is made there)
+            prev = mm.rfind(glue, max(0, i - _TRAILER_MAX), i)
+            if prev >= 0 and mm[prev + len(glue):prev + len(glue) + len(before)] == before:
+                break
+            i = mm.find(self.pattern, i + 1, end)
+        if i >= 0:
+            self.lo, self.hi, self.hit = target, i + 1, i
+        elif start == target:
+            self.lo, self.hi, self.hit = target, limit, -1
+        else:
+            self.hi = limit
+        return i
 
 
 class _Envelopes:
@@ -145,8 +213,9 @@ class _Envelopes:
         self.isa = tally.isa0  # the first ISA has no glue before it
         self.gs = None
 
-    def at(self, cut: int):
-        """(isa, gs) open at ``cut``, or None when no GS follows the last ISA."""
+    def at(self, cut: int, kind: str = "ST"):
+        """(isa, gs) open at a cut of ``kind``: (None, None) at an ISA, (isa, None) at a
+        GS; None when no GS (at an ST) or no ISA (at a GS) follows the last ISA."""
         mm, glue = self.mm, self.glue
         lo = max(0, self.scanned - glue)
         self.scanned = cut
@@ -156,6 +225,10 @@ class _Envelopes:
         i = mm.rfind(self.gs_p, max(lo, self.isa), cut)
         if i >= 0:
             self.gs = i + glue
+        if kind == "ISA":
+            return None, None
+        if kind == "GS":
+            return self.tally.segment(self.isa, self.element), None
         if self.gs is None:
             return None
         return self.tally.segment(self.isa, self.element), self.tally.segment(self.gs, self.element)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import BinaryIO, Iterator
 
 from ..findings import Finding
-from .delimiters import WHITESPACE, Delimiters, read_isa
+import re
+
+from .delimiters import ISA_LENGTH, WHITESPACE, Delimiters, misalignment, read_isa
 
 CHUNK_SIZE = 1 << 20
 BOM = b"\xef\xbb\xbf"
@@ -119,9 +121,8 @@ class SegmentReader:
                                   line, base + pos - line_start + 1, base + pos, index + 1, "ISA")
                     return
                 if not reading.fixed_width:
-                    self._problem("X003", f"ISA is {reading.length} characters, not 106: its padding was"
-                                  " collapsed or altered; delimiters read leniently",
-                                  line, base + pos - line_start + 1, base + pos, index + 1, "ISA")
+                    self._problem("X003", _not_fixed(text, pos, reading), line,
+                                  base + pos - line_start + 1, base + pos, index + 1, "ISA")
                 delims = reading.delimiters
                 self.delimiters = delims
             sep, term = delims.element, delims.segment
@@ -204,8 +205,7 @@ class SegmentReader:
                             restart = p + lead
                             break
                         if not again.fixed_width:
-                            self._problem("X003", f"ISA is {again.length} characters, not 106; "
-                                          "delimiters read leniently", line,
+                            self._problem("X003", _not_fixed(text, p + lead, again), line,
                                           off - line_start + 1, off, index, "ISA")
                     yield Segment(tag, seg.split(sep), index, line, off - line_start + 1, off, seg)
                     if plen - lead != len(seg) or "\n" in seg:
@@ -252,6 +252,7 @@ class SegmentReader:
         if first.startswith(BOM):
             first, base = first[3:], 3
         text = first.decode("latin-1")
+        head = text[:HINT_SPAN]  # what X001's hints look at
         eof = not first
         while not eof and not text.strip(WHITESPACE):  # blank so far: is there more?
             more = self._read()
@@ -286,7 +287,9 @@ class SegmentReader:
             text = text[keep:] + more
             pos = 0
         if start < 0:
-            self._problem("X001", "no ISA segment found: not an X12 interchange", 1, 1, origin)
+            why, at = _no_isa_hint(head)
+            line, col = _line_col(head, at)
+            self._problem("X001", f"no ISA segment found: {why}", line, col, origin + at)
             return
         if junk is None:
             junk = _first_text(text, pos, start, line, line_start, base)
@@ -298,6 +301,52 @@ class SegmentReader:
         if nl >= 0:
             line_start = base + nl + 1
         return text, start, base, line, line_start, eof
+
+
+HINT_SPAN = 4096  # characters at the start of a file that X001's hints look at
+_UTF16_BOMS = ("\xff\xfe", "\xfe\xff")
+_ODD_ISA = re.compile(r"(?i)(?<![A-Za-z0-9])ISA([ \t]*)([^A-Za-z0-9\s])")
+_BARE_ST = re.compile(r"(?m)(?:^|(?<=[~'|!\x1c-\x1f\r\n]))[ \t]*(ST([^A-Za-z0-9\s])(\d{3})\2)")
+
+
+def _not_fixed(text: str, pos: int, reading) -> str:
+    """X003's message for the ISA at ``text[pos]``, read leniently (``reading``)."""
+    where = misalignment(text, pos, reading)
+    size = f"ISA is {reading.length} characters, not {ISA_LENGTH}" \
+        if reading.length != ISA_LENGTH else f"ISA is {ISA_LENGTH} characters but not fixed width"
+    return (f"{size} ({where}): receivers read its delimiters by position and reject it;"
+            " delimiters read leniently")
+
+
+def _no_isa_hint(head: str) -> tuple[str, int]:
+    """Why a file has no ISA, from its first characters: (what to fix, where in ``head``)."""
+    if head.startswith(_UTF16_BOMS) or (len(head) >= 8 and (
+            head[1:8:2] == "\0\0\0\0" or head[0:8:2] == "\0\0\0\0")):
+        how = "a UTF-16 byte order mark" if head.startswith(_UTF16_BOMS) else \
+            "a NUL byte every other byte"
+        return (f"the file is UTF-16 encoded ({how}); X12 is single-byte text: save it as"
+                " ASCII or UTF-8", 0)
+    odd = _ODD_ISA.search(head)
+    if odd is not None:
+        if odd.group(1):
+            return (f"'ISA' is followed by {len(odd.group(1))} blank(s) before its element"
+                    f" separator {odd.group(2)!r}: an ISA begins 'ISA{odd.group(2)}' and each"
+                    f" field has its fixed width ({ISA_LENGTH} characters in all)",
+                    odd.start())
+        if odd.group(0)[:3] != "ISA":
+            return (f"{odd.group(0)[:3]!r} is not upper case: the interchange header is 'ISA',"
+                    " then fixed-width fields", odd.start())
+    bare = _BARE_ST.search(head)
+    if bare is not None:
+        return (f"the file holds transaction sets (ST{bare.group(2)}{bare.group(3)}) without"
+                " their envelope: the ISA and GS before them (and GE and IEA after) are"
+                " missing", bare.start(1))
+    return "not an X12 interchange", 0
+
+
+def _line_col(head: str, at: int) -> tuple[int, int]:
+    """1-based (line, column) of ``head[at]``."""
+    return head.count("\n", 0, at) + 1, at - (head.rfind("\n", 0, at) + 1) + 1
 
 
 def _plain_chunk(text: str, pos: int, cut: int, term: str, ws: str, index: int):
