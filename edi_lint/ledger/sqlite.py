@@ -22,7 +22,7 @@ from urllib.parse import quote
 from ..engine import UsageError
 from . import schema
 from .base import AddReport, Ledger
-from .reading import SERVICE_FIELDS, Dialect, LedgerReader
+from .reading import Dialect, LedgerReader
 
 BUSY_TIMEOUT_S = 300.0  # how long a writer waits for another writer's add to commit
 IN_CHUNK = 900  # members per IN list (below SQLite's oldest variable limit, 999)
