@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from edi_lint.engine import Linter, Options
-from edi_lint.rules import segment_guards, snip1_required, snip5, snip_common
+from edi_lint.rules import segment_guards, snip, snip1_required, snip5, snip_common
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus")
@@ -62,6 +62,7 @@ def test_guards_change_no_finding(src, tmp_path, monkeypatch):
 
 
 def test_guards_cover_the_hot_segments():
+    assert snip1_required.RequiredElement in snip.SEGMENT_RULES  # snip.py installs them
     for tag in ("NM1", "REF", "SV1", "DTP", "CLM", "HI", "HL", "N3", "N4", "DMG", "SBR", "LX"):
         assert tag in segment_guards.GUARDS
     assert snip1_required.RequiredElement().segment_guard("NM1") is segment_guards.GUARDS["NM1"]
@@ -69,3 +70,56 @@ def test_guards_cover_the_hot_segments():
     class Stricter(snip1_required.RequiredElement):  # a subclass may check more: no shortcut
         pass
     assert Stricter().segment_guard("NM1") is None
+
+
+def test_a_segment_id_one_rule_does_not_cover_gets_no_guard():
+    # X504 declares DTP and DMG terms only: BHT, GS and ISA run their rules every time
+    assert set(snip5.DateValid.guard.terms) == {"DTP", "DMG"}
+    for tag in ("BHT", "GS", "ISA"):
+        assert tag not in segment_guards.GUARDS
+        assert snip5.DateValid().segment_guard(tag) is None
+
+
+class _Seg:
+    def __init__(self, *elements):
+        self.elements = ("X",) + elements
+
+
+class _Tx:
+    kind, component = "837P", ":"
+
+
+class _Builder:
+    tx = _Tx()
+
+
+def test_compiled_guards_fuse_the_rules_terms_in_rule_order():
+    class First:
+        segment_ids = ("AA", "BB")
+        guard = segment_guards.Guard({"AA": ("len(e) > 2", "e[1]", "e[2]"), "BB": ()})
+
+    class Second:
+        segment_ids = ("AA", "BB", "CC")
+        guard = segment_guards.Guard({"AA": ("(len(e) <= 2 or not e[2] or e[2] in ok)",),
+                                      "BB": ("e[1] == 'Y'",)}, {"ok": {"GOOD"}})
+
+    guards = segment_guards.compile_guards((First, Second))
+    assert sorted(guards) == ["AA", "BB"]  # CC: First does not check it, Second does not cover it
+    assert guards["AA"](_Seg("1", "GOOD"), _Builder()) is True
+    assert guards["AA"](_Seg("1", "BAD"), _Builder()) is False
+    assert guards["AA"](_Seg("1"), _Builder()) is False  # First's required e[2] is missing
+    assert guards["AA"](_Seg("1", "GOOD"), None) is False  # outside a transaction set
+    assert guards["BB"](_Seg("Y"), _Builder()) is True and not guards["BB"](_Seg("N"), _Builder())
+
+
+def test_a_guard_name_meaning_two_things_is_refused():
+    class One:
+        segment_ids = ("AA",)
+        guard = segment_guards.Guard({"AA": ("e[1] in ok",)}, {"ok": {"A"}})
+
+    class Two:
+        segment_ids = ("AA",)
+        guard = segment_guards.Guard({"AA": ("e[1] in ok",)}, {"ok": {"B"}})
+
+    with pytest.raises(ValueError, match="guard name 'ok' of Two means two things"):
+        segment_guards.compile_guards((One, Two))
