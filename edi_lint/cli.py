@@ -12,7 +12,8 @@ import sys
 import click
 
 from . import __version__
-from .engine import DEFAULT_EXTENSIONS, Options, UsageError
+from .engine import DEFAULT_EXTENSIONS, Options
+from .errors import UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")

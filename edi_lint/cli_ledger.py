@@ -13,7 +13,7 @@ import json
 
 import click
 
-from .engine import UsageError
+from .errors import UsageError
 
 LEDGER_HELP = ("The ledger: an SQLite file path, or a postgresql:// URL (add ?schema=NAME for"
                " a schema of its own).")

@@ -18,7 +18,7 @@ import inspect
 import os
 import sys
 
-from .engine import UsageError
+from .errors import UsageError
 
 GROUP = "edi_lint.rules"
 
