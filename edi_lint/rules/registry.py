@@ -55,5 +55,5 @@ def _load_builtin():
 
     from .. import rules as package
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name not in ("base", "registry", "context"):
+        if info.name not in ("base", "registry"):
             importlib.import_module(f"{package.__name__}.{info.name}")
