@@ -95,7 +95,7 @@ def _split(values):
     return tuple(out)
 
 
-def _payers(values):
+def payer_values(values):
     """``--payer`` values, stripped; an empty one is a usage error (it would match all)."""
     out = tuple(v.strip() for v in values)
     if any(not v for v in out):
@@ -154,7 +154,7 @@ def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, 
     settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
                      min_severity=min_severity, format=fmt, jobs=jobs,
-                     payers=_payers(payers))
+                     payers=payer_values(payers))
     fmt = settings.pop("format")
     options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
                       sniff_txt=sniff_txt, ack=fmt in ("999", "277ca"), ack_date=ack_date,

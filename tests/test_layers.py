@@ -2,7 +2,7 @@
 
 Layers, lowest first (a module may import its own layer and any lower one):
 
-    core     errors, findings, dates, the package itself (__version__)
+    core     errors, findings, dates, messages, the package itself (__version__)
     reader   x12/: bytes -> segments, envelopes, the files a batch reads
     model    model/: claims, TARs, facts, the reading service (model.read)
     profile  profiles/, payer_scope: profile data and the payer scope
@@ -33,6 +33,7 @@ PLACES = {
     "edi_lint.errors": "core",
     "edi_lint.findings": "core",
     "edi_lint.dates": "core",
+    "edi_lint.messages": "core",
     "edi_lint.x12.*": "reader",
     "edi_lint.model.*": "model",
     # the facts acknowledgments need, collected while reading (imports nothing of ours)

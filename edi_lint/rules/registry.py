@@ -21,6 +21,11 @@ def all_rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
+def registered(code: str) -> Rule | None:
+    """The rule registered under ``code`` so far (no loading: plugins ask while loading)."""
+    return _RULES.get(code)
+
+
 def get(code: str) -> Rule | None:
     _load()
     return _RULES.get(code)

@@ -268,7 +268,7 @@ class SegmentReader:
         skipped = 0  # characters dropped before the ISA while looking for it
         # Find the first ISA; anything before it is reported, then skipped.
         while True:
-            start = _find_isa(text, pos)
+            start = find_isa(text, pos)
             if start >= 0 or eof:
                 break
             more = self._read()
@@ -386,7 +386,7 @@ def _plain_chunk(text: str, pos: int, cut: int, term: str, ws: str, index: int):
     return start, nl, parts
 
 
-def _find_isa(text: str, pos: int) -> int:
+def find_isa(text: str, pos: int) -> int:
     """Index of the first 'ISA' followed by a delimiter-like character."""
     while True:
         i = text.find("ISA", pos)
