@@ -23,7 +23,6 @@ class Batch:
         # recorded claim identical to a batch claim (a claim is never its own duplicate)
         self.claim_digests: list[str] = []
         self.responses: list = []  # TarResponse objects (few and small)
-        self.requests = 0
         self.history: list[LineFact] = []  # from the ledger, counted first
         self.history_responses: list = []
         self._facts = FactMaker()

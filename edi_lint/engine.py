@@ -415,7 +415,6 @@ class Linter:
                 return
             if purpose == "request":
                 summary.tar_requests += 1
-                batch.requests += 1
             else:
                 summary.tar_responses += 1
                 batch.add_response(event)

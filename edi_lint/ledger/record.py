@@ -183,7 +183,7 @@ _LEDGER_TX = Transaction("<ledger>", -1, "278", "005010X217", "", None, purpose=
 class HistoryTarResponse(TarResponse):
     """A 278 response recorded in the ledger: a TarResponse with no position in any file."""
 
-    __slots__ = ("ledger_id",)
+    __slots__ = ()
     from_ledger = True
 
 
@@ -213,9 +213,8 @@ def history_response(row, services, ordinal: int) -> HistoryTarResponse:
     ``services``: rows of (code, modifiers, hcr01, hcr02, um01, um02, dates, unit_basis,
     units, hsd_quantity, amount_cents) in 2000F order.
     """
-    rid, member, um01, um02, hcr01, hcr02, trace, dates, event_hsd = row
+    _rid, member, um01, um02, hcr01, hcr02, trace, dates, event_hsd = row
     response = HistoryTarResponse(_LEDGER_TX, None, member, ordinal)
-    response.ledger_id = rid
     response.um01, response.um02 = um01, um02
     response.hcr01, response.hcr02 = hcr01, hcr02
     response.trace = trace

@@ -31,10 +31,6 @@ def get(code: str) -> Rule | None:
     return _RULES.get(code)
 
 
-def rules_for_tip(tip: str) -> list[Rule]:
-    return [r for r in all_rules() if tip in r.tips]
-
-
 _loaded = False
 _plugin_error: Exception | None = None
 
