@@ -179,6 +179,25 @@ def test_usage_error_comes_from_the_errors_module():
     assert not wrong, f"UsageError imported from elsewhere than edi_lint.errors: {wrong}"
 
 
+def test_no_module_imports_another_modules_private_names():
+    """A name shared between modules is public (a private C extension of the importer's own
+    package, ``x12._speedups``, is that package's own)."""
+    wrong = []
+    for module, path in MODULES.items():
+        package = module if module in PACKAGES else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            for alias in node.names:
+                name = alias.name
+                if not name.startswith("_") or name.startswith("__"):
+                    continue
+                if node.level == 1 and node.module is None and module.startswith(package):
+                    continue  # ``from . import _speedups``: a private module of its package
+                wrong.append(f"{module}:{node.lineno} imports {name}")
+    assert not wrong, "private names imported from another module: " + "; ".join(wrong)
+
+
 # -- rule codes the reader, the envelope tracker and the builders emit ---------------------
 
 CODE = re.compile(r"^[A-Z]{1,4}-?\d{2,4}$")
