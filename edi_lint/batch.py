@@ -75,7 +75,7 @@ class Batch:
         batch._facts = self._facts
         return batch
 
-    MERGED = ("lines", "claims", "claim_digests", "responses", "requests", "span", "in_order")
+    MERGED = ("lines", "claims", "claim_digests", "responses", "span", "in_order")
 
     def contribution(self) -> dict:
         """What checking some files added (picklable), for ``merge`` in another process."""
