@@ -23,7 +23,7 @@ import json
 import os
 from collections import Counter
 
-from .engine import UsageError
+from .errors import UsageError
 
 FORMAT_VERSION = 1
 

@@ -23,7 +23,6 @@ class Batch:
         # recorded claim identical to a batch claim (a claim is never its own duplicate)
         self.claim_digests: list[str] = []
         self.responses: list = []  # TarResponse objects (few and small)
-        self.requests = 0
         self.history: list[LineFact] = []  # from the ledger, counted first
         self.history_responses: list = []
         self._facts = FactMaker()
@@ -76,7 +75,7 @@ class Batch:
         batch._facts = self._facts
         return batch
 
-    MERGED = ("lines", "claims", "claim_digests", "responses", "requests", "span", "in_order")
+    MERGED = ("lines", "claims", "claim_digests", "responses", "span", "in_order")
 
     def contribution(self) -> dict:
         """What checking some files added (picklable), for ``merge`` in another process."""

@@ -12,7 +12,8 @@ import sys
 import click
 
 from . import __version__
-from .engine import DEFAULT_EXTENSIONS, Options, UsageError
+from .engine import DEFAULT_EXTENSIONS, Options
+from .errors import UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
@@ -108,7 +109,7 @@ def _split(values):
     return tuple(out)
 
 
-def _payers(values):
+def payer_values(values):
     """``--payer`` values, stripped; an empty one is a usage error (it would match all)."""
     out = tuple(v.strip() for v in values)
     if any(not v for v in out):
@@ -170,7 +171,7 @@ def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, 
     settings = merge(load_config(config_path), select=_split(select), ignore=_split(ignore),
                      profile=profile, ledger=ledger, roster=roster, fail_on=fail_on,
                      min_severity=min_severity, format=fmt, jobs=jobs,
-                     payers=_payers(payers))
+                     payers=payer_values(payers))
     fmt = settings.pop("format")
     if no_ig and ig:
         raise UsageError("--no-ig and --ig exclude each other")

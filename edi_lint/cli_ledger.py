@@ -13,7 +13,7 @@ import json
 
 import click
 
-from .engine import UsageError
+from .errors import UsageError
 
 LEDGER_HELP = ("The ledger: an SQLite file path, or a postgresql:// URL (add ?schema=NAME for"
                " a schema of its own).")
@@ -44,11 +44,11 @@ def add(target, profile, payers, paths):
     a replacement (CLM05-3 7) or void (8) supersedes or cancels the recorded claim with the
     same billing NPI and CLM01. Prints counts only.
     """
-    from .cli import _payers
+    from .cli import payer_values
     from .engine import DEFAULT_EXTENSIONS, expand_paths
     from .ledger import open_ledger
 
-    payers = _payers(payers)
+    payers = payer_values(payers)
     expand_paths(paths, DEFAULT_EXTENSIONS)  # a missing input fails before the ledger is touched
     with open_ledger(target, create=True) as led:
         report = led.add_files(list(paths), profile, payers)

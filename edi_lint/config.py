@@ -33,7 +33,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-from .engine import UsageError
+from .errors import UsageError
 from .findings import SEVERITIES
 
 INI_SECTION = "edi_lint"

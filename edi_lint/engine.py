@@ -7,36 +7,23 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
-import sys
 from dataclasses import dataclass, field, replace
 
 from . import __version__
 from .batch import Batch
+from .errors import UsageError  # re-exported: API users import it from here
 from .findings import (SEVERITIES, SEVERITY_RANK, Finding, shown_id, sort_findings,
                        without_spill)
-from .model.build278 import Tar278Builder
-from .model.build837 import Claim837Builder
-from .model.common import Pos, Transaction
-from .payer_scope import covered, scope_finding, scope_note
+from .model.common import Pos
+from .model.read import FileRead
+from .payer_scope import covered, run_scope, scope_finding, scope_note
 from .rules.registry import all_rules
 from .selection import Selection, UnknownEntry
-from .x12.envelope import EnvelopeTracker
+# the inputs, re-exported (``edi_lint.engine.expand_paths`` is API)
+from .x12.files import DEFAULT_EXTENSIONS, expand_paths, open_input  # noqa: F401
 from .x12 import stdin as stdin_copy
-from .x12.reader import SegmentReader
 
-# The one list of what a directory walk takes, in any case (``NOAUTH.X12``); the
-# pre-commit hook's ``files`` pattern matches the same names (tests/test_precommit.py).
-DEFAULT_EXTENSIONS = (".x12", ".edi", ".837", ".278", ".txt")
 IG_MODES = ("fast", "off", "pyx12")  # Options.ig: the implementation-guide pass
-# Taken by the walk only when the file starts with an ISA (after a BOM or white space):
-# a README or notes file beside the claims is not X12. Named, such a file is always read,
-# unless ``Options.sniff_txt`` (the pre-commit hook, which names every staged file).
-SNIFFED_EXTENSIONS = (".txt",)
-
-
-class UsageError(Exception):
-    """A usage, configuration or I/O problem: exit 2 with this one-line message."""
 
 
 @dataclass
@@ -242,95 +229,6 @@ class Context:
                        trace=tar.trace, data=data)
 
 
-# -- inputs -------------------------------------------------------------------
-
-def expand_paths(paths, extensions=DEFAULT_EXTENSIONS, *, unreadable=None,
-                 sniff_named=False) -> list[str]:
-    """Files as given, directories walked recursively (sorted), '-' for stdin.
-
-    No path at all is a UsageError, as the command line refuses it. A walked file
-    with an extension of ``SNIFFED_EXTENSIONS`` is taken only when it starts with an
-    ISA (a named one too with ``sniff_named``). With ``unreadable`` (a list), a walked
-    entry that cannot be read (a dangling symbolic link, no permission, a directory
-    that cannot be listed) is appended there as ``(path, why)`` and the walk goes on;
-    without it, reading it fails later (a UsageError), as a named file does.
-    """
-    if not paths:
-        raise UsageError("no paths to check: name files, directories or '-' (stdin)")
-    extensions = tuple(e.lower() for e in extensions)
-    sniffed = tuple(e for e in SNIFFED_EXTENSIONS if e in extensions)
-    out: list[str] = []
-    for path in paths:
-        if path == "-":
-            out.append(path)
-        elif os.path.isdir(path):
-            out.extend(_walk(path, extensions, sniffed, unreadable))
-        elif os.path.exists(path):
-            if not (sniff_named and sniffed and path.lower().endswith(sniffed)
-                    and os.path.isfile(path) and _not_x12(path)):
-                out.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or directory")
-    return out
-
-
-def _walk(top, extensions, sniffed, unreadable) -> list[str]:
-    """The files under ``top`` that a walk takes, sorted (see ``expand_paths``)."""
-    found = []
-
-    def cannot_list(exc):
-        if unreadable is not None:
-            unreadable.append((exc.filename, f"cannot list this directory: {_why(exc)}"))
-
-    for root, dirs, files in os.walk(top, onerror=cannot_list):
-        dirs.sort()
-        for name in files:
-            lower = name.lower()
-            if not lower.endswith(extensions):
-                continue
-            file = os.path.join(root, name)
-            try:
-                mode = os.stat(file).st_mode
-            except OSError as exc:  # a dangling symbolic link, a link loop
-                if unreadable is None:
-                    found.append(file)  # reading it reports it
-                elif os.path.islink(file):
-                    unreadable.append((file, "cannot read this file: it is a symbolic link"
-                                             " to a file that does not exist"))
-                else:
-                    unreadable.append((file, f"cannot read this file: {_why(exc)}"))
-                continue
-            if not stat.S_ISREG(mode):
-                # a named pipe would block the walk until someone writes to it
-                raise UsageError(f"{file}: not a regular file (a pipe, socket or"
-                                 " device); name it on its own to read it")
-            if unreadable is not None and not os.access(file, os.R_OK):
-                unreadable.append((file, "cannot read this file: permission denied"))
-                continue
-            if sniffed and lower.endswith(sniffed) and _not_x12(file):
-                continue
-            found.append(file)
-    return sorted(found)
-
-
-def _why(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
-
-
-_LEADING = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
-
-
-def _not_x12(path) -> bool:
-    """True when ``path`` can be read and does not start with an ISA (after a BOM or
-    white space): not an X12 interchange. A file that cannot be read is not judged."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    return not head.lstrip(_LEADING).startswith(b"ISA")
-
-
 AUTO_JOBS_MIN_BYTES = 4 << 20  # ``jobs="auto"``: a smaller batch is checked in one process
 
 
@@ -371,22 +269,13 @@ def jobs_for(jobs, files) -> int:
     return 1
 
 
-def open_input(path):
-    if path == "-":
-        return sys.stdin.buffer
-    try:
-        return open(path, "rb")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
 # -- the run ------------------------------------------------------------------
 
 class Linter:
     """One run over a batch of files."""
 
     def __init__(self, options: Options | None = None, profile=None):
-        from .profiles import PayerScope, ProfileError, load_profile
+        from .profiles import ProfileError, load_profile
         self.options = options or Options()
         self.profile_given = profile is not None  # -j: workers load the same profile
         try:
@@ -407,10 +296,8 @@ class Linter:
             if rule.scope == "segment":
                 for tag in rule.segment_ids:
                     self.segment_rules.setdefault(tag, []).append(rule)
-        scope = (PayerScope.of_values(self.options.payers) if self.options.payers
-                 else getattr(self.profile, "scope", None))
         # None: every payer's claims and TARs get the billing rules (no check a claim)
-        self.scope = None if scope is None or scope.everyone else scope
+        self.scope = run_scope(self.profile, self.options.payers)
         self.ctx = Context(self.profile, self.options, self.rules)
         # the fast IG pass runs when one of its codes may be reported (I1xx)
         self.ig_fast = self.options.ig == "fast" and any(
@@ -479,7 +366,6 @@ class Linter:
         ctx, findings = self.ctx, self.findings
         ctx.path = path
         ctx.stream = object()
-        reader = SegmentReader(stream, path, resume=part.resume if part is not None else None)
         claim_rules, tar_rules, batch = self.claim_rules, self.tar_rules, ctx.batch
 
         def report(code, message, seg, loop=None, claim=None, tip=None, data=None):
@@ -539,7 +425,6 @@ class Linter:
                 return
             if purpose == "request":
                 summary.tar_requests += 1
-                batch.requests += 1
             else:
                 summary.tar_responses += 1
                 batch.add_response(event)
@@ -547,17 +432,10 @@ class Linter:
                 if purpose in getattr(rule, "tar_kinds", ("request",)):
                     findings.extend(rule.check_tar(event, ctx))
 
-        def open_transaction(kind, version, st, gs):
-            summary.transactions += 1
-            summary.sets.append((st.index, st.get(2)))
-            delims = reader.delimiters
-            tx = Transaction(path, file_no, kind, version, st.get(2), Pos.of(st, "header"),
-                             delims.component, delims.repetition)
-            if kind == "837P":
-                return Claim837Builder(tx, on_claim, report)
-            return Tar278Builder(tx, on_tar, report)
-
-        tracker = EnvelopeTracker(report, open_transaction)
+        read = FileRead(stream, path, file_no, report, on_claim, on_tar,
+                        resume=part.resume if part is not None else None)
+        reader, tracker = read.reader, read.tracker
+        summary.sets = read.sets
         if part is not None:
             tracker.in_part = True
             if part.envelope is not None:

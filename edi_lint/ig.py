@@ -373,7 +373,7 @@ def _document(pending):
         raise _Unreadable("no readable ISA before the transaction set", pending[0][3][0])
     sep, term = delims.element, delims.segment
     body = [s for _, _, _, segs in pending for s in segs]
-    lines, where = [_isa_text(isa, delims, body)], [isa]
+    lines, where = [isa_text(isa, delims, body)], [isa]
     groups: list[tuple] = []
     for _, _, gs, segs in pending:
         if groups and groups[-1][0] is gs:
@@ -406,7 +406,7 @@ def _document(pending):
     return term.join(lines) + term, where
 
 
-def _isa_text(isa, delims, body) -> str:
+def isa_text(isa, delims, body) -> str:
     """A fixed-width ISA with ISA12 00501 and a repetition separator the body does not use."""
     fields = isa.elements[1:]
     if len(fields) < 16:

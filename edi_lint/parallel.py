@@ -38,7 +38,8 @@ import os
 import pickle
 import tempfile
 
-from .engine import FileSummary, Linter, UsageError, jobs_for, open_input
+from .engine import FileSummary, Linter, jobs_for, open_input
+from .errors import UsageError
 from .payer_scope import scope_finding
 
 _WORKER = None  # in a worker: (its own linter, files, the work, its order, the counter, spool)

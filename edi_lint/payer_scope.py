@@ -10,6 +10,14 @@ from __future__ import annotations
 from .findings import Finding
 
 
+def run_scope(profile, payers=()):
+    """The payer scope of a run: ``payers`` (``--payer``) else the profile's
+    ``[[scope]]``; None when it takes every payer (no claim or TAR is asked)."""
+    from .profiles import PayerScope
+    scope = PayerScope.of_values(payers) if payers else getattr(profile, "scope", None)
+    return None if scope is None or scope.everyone else scope
+
+
 def covered(covers, payer, filing_code, day) -> bool:
     """Whether the scope's ``covers`` takes ``payer`` ((NM103, NM109, Pos) of a claim's
     2010BB or a TAR's 2010A, or None: no payer named) at ``day``."""

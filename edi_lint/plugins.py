@@ -18,7 +18,7 @@ import inspect
 import os
 import sys
 
-from .engine import UsageError
+from .errors import UsageError
 
 GROUP = "edi_lint.rules"
 
@@ -104,7 +104,7 @@ def load_plugins(register, rule_base) -> list[str]:
 
 
 def _register_class(cls, register):
-    from .rules.registry import _RULES
-    if type(_RULES.get(cls.code)) is cls:
+    from .rules.registry import registered
+    if type(registered(cls.code)) is cls:
         return  # the module registered it already with @register
     register(cls)

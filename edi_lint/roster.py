@@ -22,6 +22,7 @@ import re
 from datetime import date
 
 from .dates import month_key
+from .errors import UsageError
 
 __all__ = ["HEADER", "STATUSES", "COVERAGES", "Roster", "load_roster"]
 
@@ -71,8 +72,6 @@ class Roster:
 
 def load_roster(path) -> Roster:
     """Read and validate the roster CSV at ``path``; a problem raises ``UsageError`` (exit 2)."""
-    from .engine import UsageError
-
     name = str(path)
 
     def fail(line: int | None, msg: str):

@@ -1,10 +1,10 @@
 """`edi-lint parse`: the loop tree of a file, one segment a line, with positions."""
 from __future__ import annotations
 
-from .engine import open_input
 from .findings import shown_id, without_spill
 from .model.build278 import HL_LEVELS as HL_278
 from .model.build837 import HL_LEVELS as HL_837, NM1_LOOPS
+from .x12.files import open_input
 from .x12.reader import SegmentReader
 
 _DEPTH = {"ISA": 0, "IEA": 0, "GS": 1, "GE": 1, "ST": 2, "SE": 2}

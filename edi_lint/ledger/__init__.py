@@ -10,6 +10,8 @@ package): backends are imported when a ledger is opened.
 """
 from __future__ import annotations
 
+from ..errors import UsageError
+
 __all__ = ["open_ledger"]
 
 _URL_SCHEMES = ("postgresql://", "postgres://")
@@ -21,10 +23,8 @@ def open_ledger(target: str, create: bool = False):
     ``create=True`` (``ledger add``, ``ledger init``) creates a missing ledger and
     migrates an older schema forward; ``create=False`` (``check``, ``show``,
     ``stats``) opens read-only and fails when the ledger does not exist.
-    Every problem is an ``edi_lint.engine.UsageError`` (exit 2, one line).
+    Every problem is an ``edi_lint.errors.UsageError`` (exit 2, one line).
     """
-    from ..engine import UsageError
-
     target = str(target)
     if not target:
         raise UsageError("--ledger: empty ledger path")

@@ -40,7 +40,7 @@ try:  # the optional ``postgres`` extra
 except ImportError:  # pragma: no cover - exercised by a test that hides psycopg
     psycopg = None
 
-from ..engine import UsageError
+from ..errors import UsageError
 from . import pg_schema
 from .base import AddReport, Ledger
 from .pg_target import LOCK_TIMEOUT_S, Target, describe_error

@@ -1,19 +1,24 @@
 """Files -> ledger records, and ledger records -> the objects rules read.
 
-``read_files`` runs the project's own reading pipeline (``edi_lint.engine.Linter``
-with no rule: reader, envelopes, 837P/278 builders) and keeps, per claim and per
-278 response, the compact record the ledger stores. ``history_response`` turns
+``read_files`` reads with the project's one reading service (``edi_lint.model.read``:
+reader, envelopes, 837P/278 builders; no rule runs) and keeps, per claim and per
+278 response in the payer scope, the compact record the ledger stores. ``history_response`` turns
 stored rows back into ``TarResponse`` objects, so GEN-07 and ECM-05 read history
 responses exactly as they read the batch's own.
 """
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from typing import NamedTuple
 
+from ..errors import UsageError
 from ..model.common import Transaction
+from ..model.read import read_objects
 from ..model.tars import TarResponse, TarService
+from ..payer_scope import covered, run_scope
+from ..x12.files import DEFAULT_EXTENSIONS, expand_paths, open_input
 from .digest import certification_of, claim_digest, response_digest
 
 SEP = "\x1f"  # joins REF*G1 numbers in one column
@@ -117,55 +122,57 @@ def response_record(response) -> ResponseRecord:
                           getattr(response, "hsd_quantity", None), services)
 
 
-class _Recorder:
-    """Stands in for the engine's Batch: keeps records instead of facts."""
-
-    def __init__(self, profile):
-        self.profile = profile
-        self.groups: dict = {}
-        self.claims: list[ClaimRecord] = []
-        self.responses: list[ResponseRecord] = []
-        self.requests = 0
-
-    def add_claim(self, claim, path, file_no) -> None:
-        self.claims.append(claim_record(claim, self.profile, self.groups))
-
-    def add_response(self, response) -> None:
-        self.responses.append(response_record(response))
-
-
 def read_files(paths, profile_path: str | None = None, payers=()) -> ReadResult:
     """Read 837P claims and 278 responses of ``paths`` (files or directories, '-' stdin).
 
-    The engine's own pipeline does the reading; no rule runs. Claims and responses of
-    payers outside the payer scope (``payers`` as ``--payer``, else the profile's
-    ``[[scope]]``) are not kept: they would count toward limits as history. Raises
-    UsageError for missing or unreadable files.
+    No rule runs. Claims and responses of payers outside the payer scope (``payers``
+    as ``--payer``, else the profile's ``[[scope]]``) are not kept: they would count
+    toward limits as history. Raises UsageError for missing or unreadable files.
     """
-    import sys
+    from ..profiles import ProfileError, load_profile
 
-    from ..engine import Linter, Options, UsageError, expand_paths, open_input
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    scope = run_scope(profile, _payer_values(payers))
+    covers = scope.covers if scope is not None else None
+    groups: dict = {}
+    claims: list[ClaimRecord] = []
+    responses: list[ResponseRecord] = []
 
-    linter = Linter(Options(profile=profile_path, payers=tuple(payers)))
-    linter.claim_rules, linter.tar_rules, linter.batch_rules = [], [], []
-    linter.segment_rules = {}
-    recorder = _Recorder(linter.profile)
-    linter.ctx.batch = recorder
-    files = expand_paths(paths, linter.options.extensions)
+    def on_claim(claim):
+        if covers is None or covered(covers, claim.payer, claim.filing_code, claim.first_dos):
+            claims.append(claim_record(claim, profile, groups))
+
+    def on_tar(event):
+        if event.tx.purpose != "request" and (
+                covers is None or covered(covers, event.payer, None, event.first_day)):
+            responses.append(response_record(event))
+
+    files = expand_paths(paths, DEFAULT_EXTENSIONS)
     unrecorded = []
     for file_no, path in enumerate(files):
-        before = len(recorder.claims) + len(recorder.responses)
+        before = len(claims) + len(responses)
         stream = open_input(path)
         try:
-            linter.lint_stream(stream, path, file_no)
+            read_objects(stream, path, file_no, on_claim, on_tar)
         except OSError as exc:
             raise UsageError(f"{path}: read error: {exc.strerror or exc}") from None
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
-        if len(recorder.claims) + len(recorder.responses) == before:
+        if len(claims) + len(responses) == before:
             unrecorded.append(path)
-    return ReadResult(len(files), recorder.claims, recorder.responses, unrecorded)
+    return ReadResult(len(files), claims, responses, unrecorded)
+
+
+def _payer_values(payers) -> tuple[str, ...]:
+    """``payers`` as ``Options.payers`` takes them (strings; one string is one value)."""
+    values = (payers,) if isinstance(payers, str) else tuple(payers)
+    if not all(isinstance(p, str) for p in values):
+        raise UsageError(f"payers takes payer ids or names (strings), not {values!r}")
+    return values
 
 
 # -- rows -> the objects rules read -------------------------------------------------------
@@ -176,7 +183,7 @@ _LEDGER_TX = Transaction("<ledger>", -1, "278", "005010X217", "", None, purpose=
 class HistoryTarResponse(TarResponse):
     """A 278 response recorded in the ledger: a TarResponse with no position in any file."""
 
-    __slots__ = ("ledger_id",)
+    __slots__ = ()
     from_ledger = True
 
 
@@ -206,9 +213,8 @@ def history_response(row, services, ordinal: int) -> HistoryTarResponse:
     ``services``: rows of (code, modifiers, hcr01, hcr02, um01, um02, dates, unit_basis,
     units, hsd_quantity, amount_cents) in 2000F order.
     """
-    rid, member, um01, um02, hcr01, hcr02, trace, dates, event_hsd = row
+    _rid, member, um01, um02, hcr01, hcr02, trace, dates, event_hsd = row
     response = HistoryTarResponse(_LEDGER_TX, None, member, ordinal)
-    response.ledger_id = rid
     response.um01, response.um02 = um01, um02
     response.hcr01, response.hcr02 = hcr01, hcr02
     response.trace = trace

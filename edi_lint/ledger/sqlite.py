@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from itertools import islice
 from urllib.parse import quote
 
-from ..engine import UsageError
+from ..errors import UsageError
 from . import schema
 from .base import AddReport, Ledger
 from .reading import Dialect, LedgerReader

@@ -289,7 +289,6 @@ class Tar278Builder:
         target = self._target()
         if target is not None and hasattr(target, "hcr01"):
             target.hcr01, target.hcr02 = hcr01, seg.get(2)
-            target.hcr_pos = Pos.of(seg, self.loop)
 
     def _dtp(self, seg):
         qualifier, fmt, value = seg.get(1), seg.get(2), seg.get(3)

@@ -105,7 +105,3 @@ class Claim:
     @property
     def is_void(self) -> bool:
         return self.frequency == "8"
-
-    @property
-    def is_replacement(self) -> bool:
-        return self.frequency == "7"

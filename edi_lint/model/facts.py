@@ -420,9 +420,3 @@ class FactMaker:
                     line.number)
         d1, d2, auth = line.dos_from, line.dos_to, tuple(line.authorizations)
         return _rebuild(kind, claim_fact, share(d1, d1), share(d2, d2), share(auth, auth), bits)
-
-
-def line_fact(line, group, path, file_no) -> LineFact:
-    """The fact of one batch service line (unshared; ``FactMaker`` shares values)."""
-    maker = FactMaker()
-    return maker.line(line, group, maker.claim(line.claim, path, file_no))

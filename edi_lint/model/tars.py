@@ -14,7 +14,7 @@ class TarService:
 
     __slots__ = ("qualifier", "code", "modifiers", "modifier_set", "amount_cents", "amount_raw",
                  "unit_basis", "units", "units_raw", "period", "pwk", "pos", "hl_pos",
-                 "hcr01", "hcr02", "hcr_pos", "hsd_quantity", "dates", "um01", "um02",
+                 "hcr01", "hcr02", "hsd_quantity", "dates", "um01", "um02",
                  "um_pos", "ordinal")
 
     def __init__(self, hl_pos):
@@ -34,7 +34,6 @@ class TarService:
         self.pos = None  # the service segment
         self.hcr01 = None
         self.hcr02 = None
-        self.hcr_pos = None
         self.hsd_quantity = None
         self.um01 = None  # 2000F UM (situational)
         self.um02 = None
@@ -114,13 +113,12 @@ class TarRequest(_Event):
 class TarResponse(_Event):
     """A 278 response (BHT02 11): the decision HCR for a 2000E and its 2000F lines."""
 
-    __slots__ = ("hcr01", "hcr02", "hcr_pos")
+    __slots__ = ("hcr01", "hcr02")
 
     def __init__(self, tx, hl_pos, member, ordinal):
         super().__init__(tx, hl_pos, member, ordinal)
         self.hcr01 = None
         self.hcr02 = None
-        self.hcr_pos = None
 
     @property
     def covered_period(self):

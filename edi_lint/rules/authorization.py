@@ -6,9 +6,9 @@ checked: the plan's TAR file is then unknown to edi-lint.
 """
 from __future__ import annotations
 
+from ..messages import days, quantity, span
 from ..model.tars import Authorization
 from .base import Rule
-from .ecm_tar import _fmt, _qty
 from .registry import register
 
 IGNORED_MODIFIERS = frozenset({"GQ"})  # GQ (telehealth) is never on a TAR (ECMTAR-03)
@@ -210,10 +210,8 @@ class TarMatch(Rule):
                            f" {'approves' if pool else 'lists'} {covered})")
         dated = [i for i in same or listed if _covers_dos(i, fact)]
         if not dated:
-            periods = ", ".join(dict.fromkeys(_fmt(i.period) for i in same or listed))
-            dos = fact.dos_from.isoformat() if fact.dos_to in (None, fact.dos_from) else \
-                f"{fact.dos_from.isoformat()}..{fact.dos_to.isoformat()}"
-            reasons.append(f"DOS {dos} is outside certification {cert}'s period {periods}")
+            periods = ", ".join(dict.fromkeys(span(*i.period) for i in same or listed))
+            reasons.append(f"DOS {days(fact.dos_from, fact.dos_to)} is outside certification {cert}'s period {periods}")
         if reasons:
             return _Check(False, "; ".join(reasons))
         if used is None:
@@ -225,8 +223,8 @@ class TarMatch(Rule):
         item = dated[0]
         total = used.get(id(item), 0.0) + units
         verb = "unit brings" if units == 1 else "units bring"
-        period = _fmt(item.period) if item.period else "its period"
-        return _Check(False, f"{_qty(units)} {verb} this member's total under certification"
-                      f" {cert} ({item.label}) to {_qty(total)}, above the approved quantity"
-                      f" {_qty(item.quantity)} for {period}",
+        period = span(*item.period) if item.period else "its period"
+        return _Check(False, f"{quantity(units)} {verb} this member's total under certification"
+                      f" {cert} ({item.label}) to {quantity(total)}, above the approved quantity"
+                      f" {quantity(item.quantity)} for {period}",
                       item=item)

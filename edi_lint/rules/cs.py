@@ -7,7 +7,8 @@ modifier set is CS-12's, and no other CS rule counts it.
 from __future__ import annotations
 
 from .base import Rule
-from .general import _NONE, dos_text, line_group, qty, wrong_modifier_finding
+from ..messages import dos_text
+from .general import NO_FINDINGS, line_group, qty, wrong_modifier_finding
 from .registry import register
 
 
@@ -64,7 +65,7 @@ class CsQuarterHourUnits(Rule):
                 self, line,
                 f"{line.label} on {dos_text(line)}: {'; '.join(problems)}: {group.label}s are "
                 f"billed in whole 15-minute units with SV103 UN{hint}"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -99,4 +100,4 @@ class CsModifiers(Rule):
             finding = wrong_modifier_finding(self, line, ctx, "CS", "CS")
             if finding is not None:
                 found.append(finding)
-        return found or _NONE
+        return found or NO_FINDINGS

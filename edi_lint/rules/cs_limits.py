@@ -6,9 +6,9 @@ amount, CS-04/CS-05 units equal days) read the profile's groups and entries.
 """
 from __future__ import annotations
 
+from ..messages import dos_text, money
 from .base import Rule
-from .limits import (LimitRule, dos_text, groups_label, limit_index, money,
-                     number, where_text)
+from .limits import LimitRule, groups_label, limit_index, number, where_text
 from .registry import register
 
 

@@ -9,19 +9,11 @@ from __future__ import annotations
 import weakref
 
 from ..dates import inclusive_days, latest_end
+from ..messages import money, ordinal, quantity, span
 from ..model.tars import is_cs_service, is_cs_tar, service_group, service_start
 from .base import Rule
-from .ecm_tar import _fmt, _qty, month_end_message
+from .ecm_tar import month_end_message
 from .registry import register
-
-
-def _money(cents) -> str:
-    return f"${cents / 100:,.2f}"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def cs_groups(tar, profile) -> dict[str, list]:
@@ -99,7 +91,7 @@ class CsTarPeriod(_CsTarRule):
             if limits.max_days is not None and days > limits.max_days:
                 reasons.append(f"{label} runs at most {limits.max_days} days ({days} requested)")
         if reasons:
-            yield ctx.tar_finding(self, tar, f"CS TAR {_fmt(period)} is too long: "
+            yield ctx.tar_finding(self, tar, f"CS TAR {span(*period)} is too long: "
                                   + "; ".join(reasons))
 
 
@@ -202,10 +194,10 @@ class CsTarDepositDocuments(_CsTarRule):
                 total += s.amount_cents
                 if total > limits.max_amount_cents:
                     extra = ("" if total == s.amount_cents
-                             else f" (total {_money(total)} on this TAR)")
-                    yield ctx.tar_finding(self, tar, f"{s.label} requests {_money(s.amount_cents)}"
+                             else f" (total {money(total)} on this TAR)")
+                    yield ctx.tar_finding(self, tar, f"{s.label} requests {money(s.amount_cents)}"
                                           f"{extra}: {_label(profile, group)} is approved up to"
-                                          f" {_money(limits.max_amount_cents)}", service=s)
+                                          f" {money(limits.max_amount_cents)}", service=s)
 
 
 @register
@@ -244,7 +236,7 @@ class CsTarFifteenMinuteUnits(_CsTarRule):
                                                           else ""))
                 qty = s.quantity
                 if qty is not None and not float(qty).is_integer():
-                    reasons.append(f"the quantity {_qty(qty)} is not a whole number of units")
+                    reasons.append(f"the quantity {quantity(qty)} is not a whole number of units")
                 if reasons:
                     yield ctx.tar_finding(self, tar, f"{s.label} ({g.label}): "
                                           + " and ".join(reasons) + ": request whole 15-minute"
@@ -417,10 +409,10 @@ class CsTarBulk(_CsTarRule):
             return
         reasons = []
         if tar.ordinal > 1:
-            reasons.append(f"it is the {_ordinal(tar.ordinal)} 2000E (TAR) of transaction set"
+            reasons.append(f"it is the {ordinal(tar.ordinal)} 2000E (TAR) of transaction set"
                            f" {tx.control}: one 278 transaction set carries one TAR")
         if tx_number > 1:
-            reasons.append(f"transaction set {tx.control} is the {_ordinal(tx_number)} 278 request"
+            reasons.append(f"transaction set {tx.control} is the {ordinal(tx_number)} 278 request"
                            " transaction set of this file: one file carries one")
         if reasons:
             yield ctx.tar_finding(self, tar, "bulk TAR submission: " + "; ".join(reasons)

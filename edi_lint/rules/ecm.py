@@ -7,7 +7,8 @@ the ledger and live in ``ecm_limits.py``. Which lines a rule looks at comes from
 from __future__ import annotations
 
 from .base import Rule
-from .general import _NONE, dos_text, line_group, money, qty, units_text, wrong_modifier_finding
+from ..messages import dos_text, money
+from .general import NO_FINDINGS, line_group, qty, units_text, wrong_modifier_finding
 from .registry import register
 
 
@@ -53,7 +54,7 @@ class EcmOneUnit(Rule):
                 self, line,
                 f"{line.label} on {dos_text(line)}: {'; '.join(problems)}: {group.label} "
                 f"lines bill exactly {units_text(str(want))} (SV103 UN, SV104 {want})"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -100,7 +101,7 @@ class EcmTeamConference(Rule):
                 self, line,
                 f"{label} ({group.label}) is not reimbursable: it is billed for information "
                 f"and pays nothing", severity="info"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -134,4 +135,4 @@ class EcmModifiers(Rule):
             finding = wrong_modifier_finding(self, line, ctx, "ECM", "ECM")
             if finding is not None:
                 found.append(finding)
-        return found or _NONE
+        return found or NO_FINDINGS

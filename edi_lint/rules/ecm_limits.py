@@ -7,8 +7,9 @@ decisions).
 """
 from __future__ import annotations
 
+from ..messages import dos_text
 from .base import Rule
-from .limits import LimitRule, dos_text, groups_label, limit_index, where_text
+from .limits import LimitRule, groups_label, limit_index, where_text
 from .registry import register
 
 # Profile groups that ECM-05 reads (the default profile's names, billing-rules.md §2).

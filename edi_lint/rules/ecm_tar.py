@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..dates import inclusive_days, is_last_day_of_month, latest_end
+from ..messages import quantity, span
 from ..model.tars import is_ecm_tar, service_group
 from .base import Rule
 from .registry import register
@@ -15,16 +16,6 @@ from .registry import register
 INITIAL = "I"
 REAUTH = ("R", "4", "S")  # renewal, extension, revised
 ENGAGEMENT_GROUP = "ecm-engagement"  # the profile group of G9012 with no modifier
-
-
-def _fmt(period) -> str:
-    return f"{period[0].isoformat()}..{period[1].isoformat()}"
-
-
-def _qty(value) -> str:
-    if value is None:
-        return "none"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def kind_label(um02: str) -> str:
@@ -88,7 +79,7 @@ class EcmTarPeriod(_EcmTarRule):
             return
         last = latest_end(period[0], months)
         if period[1] > last:
-            yield ctx.tar_finding(self, tar, f"{kind_label(um02)} ECM TAR {_fmt(period)} runs past"
+            yield ctx.tar_finding(self, tar, f"{kind_label(um02)} ECM TAR {span(*period)} runs past"
                                   f" {months} months: for a start in {period[0]:%Y-%m} the"
                                   f" latest end is {last.isoformat()}")
 
@@ -127,7 +118,7 @@ class EcmTarEngagement(_EcmTarRule):
         codes = sorted({e.code for e in profile.entries if e.group == ENGAGEMENT_GROUP})
         code = "/".join(codes) or "G9012"
         if engagement:
-            got = ", ".join(_qty(s.quantity) for s in engagement)
+            got = ", ".join(quantity(s.quantity) for s in engagement)
             msg = (f"initial ECM TAR requests {code} (successful engagement, no modifier) with"
                    f" quantity {got}: request exactly 1 unit")
         else:
@@ -212,5 +203,5 @@ def month_end_message(period, threshold_days, max_months, what) -> str | None:
     suggestion = latest_end(end, 0)
     if max_months is not None and suggestion > latest_end(period[0], max_months):
         suggestion = end.replace(day=1) - timedelta(days=1)
-    return (f"six-month {what} {_fmt(period)} ends on {end.isoformat()}, not on the last day"
+    return (f"six-month {what} {span(*period)} ends on {end.isoformat()}, not on the last day"
             f" of a month: end it on the last day of the month (e.g. {suggestion.isoformat()})")

@@ -8,11 +8,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import month_key
+from ..messages import dos_text, money
 from ..x12.values import is_decimal
 from .base import Rule
 from .registry import register
 
-_NONE = ()  # what a rule returns when it finds nothing (no generator, no list)
+NO_FINDINGS = ()  # what a rule returns when it finds nothing (no generator, no list)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -83,15 +84,6 @@ def is_cs_line(profile, line) -> bool:
     return group is not None and group.program == "CS"
 
 
-def money(cents) -> str:
-    """4 -> '$0.04'; 500000 -> '$5,000.00'."""
-    if cents is None:
-        return "(no amount)"
-    sign = "-" if cents < 0 else ""
-    cents = abs(int(cents))
-    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
-
-
 def decimal_of(raw: str):
     """An X12 type R value as a Decimal; None when it is not one ('1E5', ' 1': X102's) or is
     longer than the guides' longest number (18 characters), which no rate prices."""
@@ -128,14 +120,6 @@ def code_label(code: str, mods) -> str:
     if not mods:
         return f"{code} (no modifier)"
     return "-".join([code] + sorted(mods, key=_mod_key))
-
-
-def dos_text(line) -> str:
-    if line.dos_from is None:
-        return f"DOS {line.dos_raw or '(none)'}"
-    if line.is_span:
-        return f"{line.dos_from.isoformat()}..{line.dos_to.isoformat()}"
-    return line.dos_from.isoformat()
 
 
 def valid_sets(profile, line, program: str):
@@ -224,7 +208,7 @@ class GeneralNoSpan(Rule):
                 f"{line.label} bills the date span {dos_text(line)} ({length}): "
                 f"{group.label} is billed on one date of service (DTP*472*D8), never a span",
                 at_dtp=True))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -258,11 +242,11 @@ class GeneralKaiserPrimary(Rule):
         kaiser = next((op for op in claim.other_payers
                        if op.sbr01 == "P" and profile.is_kaiser(op.name, op.payer_id)), None)
         if kaiser is None and roster is None:
-            return _NONE
+            return NO_FINDINGS
         targets = [ln for ln in claim.lines
                    if is_ecm_line(profile, ln) or is_cs_line(profile, ln)]
         if not targets:
-            return _NONE
+            return NO_FINDINGS
         cob = None
         if kaiser is not None:
             payer = " ".join(p for p in (kaiser.name, kaiser.payer_id and
@@ -283,7 +267,7 @@ class GeneralKaiserPrimary(Rule):
                 self, line,
                 f"{line.label} on {dos_text(line)}: {' and '.join(reasons)}; ECM and CS for a "
                 f"member with Kaiser as primary are coordinated through Kaiser, not this plan"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -315,10 +299,10 @@ class GeneralDsnp(Rule):
         profile, roster = ctx.profile, ctx.roster
         dsnp = next((op for op in claim.other_payers if op.sbr09 == "16"), None)
         if dsnp is None and roster is None:
-            return _NONE
+            return NO_FINDINGS
         targets = [ln for ln in claim.lines if is_ecm_line(profile, ln)]
         if not targets:
-            return _NONE
+            return NO_FINDINGS
         who = ctx.member_label(claim.member)
         for line in targets:
             if dsnp is not None:
@@ -337,7 +321,7 @@ class GeneralDsnp(Rule):
                         f"{line.label} on {dos_text(line)}: the eligibility roster marks {who} "
                         f"D-SNP in {month}; D-SNP members get ECM from their D-SNP, not this "
                         f"plan", severity="error"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -368,7 +352,7 @@ class GeneralEligibility(Rule):
         found = []
         roster = ctx.roster
         if roster is None or not len(roster):
-            return _NONE
+            return NO_FINDINGS
         who = ctx.member_label(claim.member)
         for line in claim.lines:
             if line.dos_from is None:
@@ -384,7 +368,7 @@ class GeneralEligibility(Rule):
                 self, line,
                 f"{label} on {dos_text(line)}: {why}; verify eligibility every month before "
                 f"billing"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -437,7 +421,7 @@ class GeneralRate(Rule):
                 f"{line.label} on {dos_text(line)} is billed at "
                 f"{money(int((charge * 100).quantize(Decimal(1), ROUND_HALF_UP)))}: the contract "
                 f"rate is {money(entry.rate_cents)} × {units_text(n)} = {money(int(expected))}"))
-        return found or _NONE
+        return found or NO_FINDINGS
 
 
 @register
@@ -465,7 +449,7 @@ class GeneralTarCited(Rule):
 
     def check_claim(self, claim, ctx):
         if any(a.strip() for a in claim.g1):
-            return _NONE  # the claim cites a TAR for all its lines
+            return NO_FINDINGS  # the claim cites a TAR for all its lines
         found = []
         profile = ctx.profile
         for line in claim.lines:
@@ -478,4 +462,4 @@ class GeneralTarCited(Rule):
                 self, line,
                 f"{line.label} on {dos_text(line)} needs a TAR ({group.label}) but cites none: "
                 f"add REF*G1 with the approved TAR number to the line or the claim"))
-        return found or _NONE
+        return found or NO_FINDINGS

@@ -37,6 +37,7 @@ from calendar import monthrange
 from datetime import date
 from operator import attrgetter
 
+from ..messages import dos_text, money, ordinal, span
 from ..model.facts import counting_key
 from .base import Rule
 
@@ -351,30 +352,11 @@ def breaches(ctx, index: LimitIndex, tip: str):
 COUNTED = "by date of service"
 
 
-def ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def number(x: float) -> str:
     """12 -> '12', 2.3333 -> '2.33'."""
     if abs(x - round(x)) < 1e-6:
         return str(int(round(x)))
     return f"{x:.2f}"
-
-
-def money(cents: float) -> str:
-    return f"${cents / 100:,.2f}"
-
-
-def dos_text(fact) -> str:
-    """'2025-06-03', or '2025-06-01..2025-06-05' for a span."""
-    if fact.dos_to is not None and fact.dos_to != fact.dos_from:
-        return f"{fact.dos_from.isoformat()}..{fact.dos_to.isoformat()}"
-    return fact.dos_from.isoformat()
 
 
 def where_text(fact) -> str:
@@ -440,7 +422,7 @@ def reason(b: Breach, ctx) -> str:
         return (f"brings {what} to {amount_text(limit, b.total)} for {who} on "
                 f"{b.start.isoformat()} (limit {lim} per day{spread}{others})")
     if period == "window":
-        scope = f"in the {limit.days} days {b.start.isoformat()}..{b.end.isoformat()}"
+        scope = f"in the {limit.days} days {span(b.start, b.end)}"
         if counted_lines:
             return f"{nth} {scope} {tail()}"
         return f"brings {what} to {amount_text(limit, b.total)} for {who} {scope} {tail()}"
@@ -448,13 +430,13 @@ def reason(b: Breach, ctx) -> str:
         began = (f"; the run began on {b.ref.dos_from.isoformat()}, {where_text(b.ref)}"
                  if b.ref is not None else "")
         return (f"makes a continuous {what} run of {number(b.total)} days for {who}, "
-                f"{b.start.isoformat()}..{b.end.isoformat()} (limit {limit.days} days{began})")
+                f"{span(b.start, b.end)} (limit {limit.days} days{began})")
     # stay
     other = ""
     if b.ref is not None:
         other = "; " + ref_text(b.ref, "first" if b.ref.dos_from == b.start else "latest")
     return (f"falls outside the one {what} stay of {limit.days} days for {who}: counted with it,"
-            f" the days of service run {b.start.isoformat()}..{b.end.isoformat()}"
+            f" the days of service run {span(b.start, b.end)}"
             f" ({number(b.total)} days; limit {limit.days} days{other})")
 
 

@@ -21,13 +21,14 @@ def all_rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: r.code)
 
 
-def get(code: str) -> Rule | None:
-    _load()
+def registered(code: str) -> Rule | None:
+    """The rule registered under ``code`` so far (no loading: plugins ask while loading)."""
     return _RULES.get(code)
 
 
-def rules_for_tip(tip: str) -> list[Rule]:
-    return [r for r in all_rules() if tip in r.tips]
+def get(code: str) -> Rule | None:
+    _load()
+    return _RULES.get(code)
 
 
 _loaded = False
@@ -55,5 +56,5 @@ def _load_builtin():
 
     from .. import rules as package
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name not in ("base", "registry", "context"):
+        if info.name not in ("base", "registry"):
             importlib.import_module(f"{package.__name__}.{info.name}")

@@ -81,7 +81,7 @@ def _make(code, name, severity, summary, what, why, bad, good):
     cls = type(f"Snip{code}", (Rule,), {
         "__doc__": rule_doc(summary, what, why, bad, good), "code": code, "name": name,
         "severity": severity, "summary": summary, "scope": "structure",
-        "__module__": __name__, "examples": (bad, good)})
+        "__module__": __name__})
     return register(cls)
 
 

@@ -6,7 +6,7 @@ segments stream past; this module registers their codes and documentation.
 """
 from __future__ import annotations
 
-from .base import Rule
+from .base import table_rule
 from .registry import register
 
 _TABLE = [
@@ -145,14 +145,5 @@ _TABLE = [
 ]
 
 
-def _make(code, name, severity, summary, what, why, bad, good):
-    doc = (f"{summary}\n\nWhat it does: {what}\n\nWhy it matters: {why}\n\n"
-           f"Example that fails: ``{bad}``\n\nExample that passes: ``{good}``")
-    cls = type(f"Structure{code}", (Rule,), {
-        "__doc__": doc, "code": code, "name": name, "severity": severity, "summary": summary,
-        "scope": "structure", "__module__": __name__,
-        "examples": (bad, good)})
-    return register(cls)
-
-
-STRUCTURE_RULES = [_make(*row) for row in _TABLE]
+for _row in _TABLE:
+    register(table_rule(_row, __name__, "Structure"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..model.build278 import element_data
 from ..model.tars import TarRequest, is_ecm_tar
-from .base import Rule
+from .base import Rule, table_rule
 from .registry import register
 
 # 005010 certification type codes (UM02); there is no "E" (extension is "4").
@@ -119,16 +119,8 @@ _TABLE = [
 ]
 
 
-def _make(code, name, severity, summary, what, why, bad, good):
-    doc = (f"{summary}\n\nWhat it does: {what}\n\nWhy it matters: {why}\n\n"
-           f"Example that fails: ``{bad}``\n\nExample that passes: ``{good}``")
-    cls = type(f"Structure{code}", (Rule,), {
-        "__doc__": doc, "code": code, "name": name, "severity": severity, "summary": summary,
-        "scope": "structure", "__module__": __name__, "examples": (bad, good)})
-    return register(cls)
-
-
-STRUCTURE_278_RULES = [_make(*row) for row in _TABLE]
+for _row in _TABLE:
+    register(table_rule(_row, __name__, "Structure"))
 
 
 @register

@@ -22,13 +22,13 @@ def normalized(text: str) -> str:
     with a fixed-width ISA (a BOM, indentation, wrapped lines or a collapsed ISA stop
     pyx12 before its first segment). The segments of each set, so their positions, are
     the same."""
-    from ..ig import _isa_text
+    from ..ig import isa_text
     from ..x12.reader import SegmentReader
     reader = SegmentReader(io.BytesIO(text.encode("utf-8")), "-")
     lines = []
     try:
         for seg in reader:
-            lines.append(_isa_text(seg, reader.delimiters, []) if seg.tag == "ISA" else seg.text)
+            lines.append(isa_text(seg, reader.delimiters, []) if seg.tag == "ISA" else seg.text)
     except Exception:  # an ISA pyx12 could not read either: the text as it is
         return text
     if reader.delimiters is None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import mmap
 
 from .delimiters import ISA_LENGTH, read_isa
-from .reader import BOM, Resume, Segment, _find_isa
+from .reader import BOM, Resume, Segment, find_isa
 
 SCAN_CHUNK = 8 << 20  # bytes counted at a time: the plan never holds the file
 
@@ -87,7 +87,7 @@ def _plan(mm, jobs: int, min_part: int) -> list[Part] | None:
         return None
     origin = 3 if mm[:3] == BOM else 0
     head = mm[origin:origin + (1 << 20)].decode("latin-1")
-    start = _find_isa(head, 0)
+    start = find_isa(head, 0)
     if start < 0:
         return None
     reading = read_isa(head, start)

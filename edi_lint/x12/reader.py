@@ -78,7 +78,6 @@ class SegmentReader:
         self.resume = resume
         self.findings: list[Finding] = []
         self.delimiters: Delimiters | None = resume.delimiters if resume else None
-        self.bytes_read = 0
         self.segment_count = 0
 
     # -- helpers -----------------------------------------------------------
@@ -88,9 +87,7 @@ class SegmentReader:
                                      offset=offset))
 
     def _read(self) -> str:
-        data = self.stream.read(self.chunk_size)
-        self.bytes_read += len(data)
-        return data.decode("latin-1")
+        return self.stream.read(self.chunk_size).decode("latin-1")
 
     # -- the reader --------------------------------------------------------
     def __iter__(self) -> Iterator[Segment]:
@@ -247,7 +244,6 @@ class SegmentReader:
         """Skip to the first ISA, reporting what came before it (X002) or that there is
         none (X001): (text, its position, base, line, line start, eof), or None."""
         first = self.stream.read(self.chunk_size)
-        self.bytes_read = len(first)
         base = 0  # byte offset of text[0] in the file
         if first.startswith(BOM):
             first, base = first[3:], 3
@@ -268,7 +264,7 @@ class SegmentReader:
         skipped = 0  # characters dropped before the ISA while looking for it
         # Find the first ISA; anything before it is reported, then skipped.
         while True:
-            start = _find_isa(text, pos)
+            start = find_isa(text, pos)
             if start >= 0 or eof:
                 break
             more = self._read()
@@ -386,7 +382,7 @@ def _plain_chunk(text: str, pos: int, cut: int, term: str, ws: str, index: int):
     return start, nl, parts
 
 
-def _find_isa(text: str, pos: int) -> int:
+def find_isa(text: str, pos: int) -> int:
     """Index of the first 'ISA' followed by a delimiter-like character."""
     while True:
         i = text.find("ISA", pos)
