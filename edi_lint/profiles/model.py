@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 PROGRAMS = frozenset({"ECM", "CS"})
 UNITS = frozenset({"month", "service", "15min", "day", "meal", "box", "assessment"})
