@@ -23,6 +23,7 @@ from edi_lint.ack import NotCollected, write_277ca, write_999
 from edi_lint.engine import UsageError
 from edi_lint.findings import Finding
 from edi_lint.testing import Claim, Line, build_837
+from edi_lint.testing.ack999 import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "ack"
