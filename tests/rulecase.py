@@ -39,11 +39,13 @@ One runner (``tests/test_cases.py``) runs every case file; ``run_and_check`` pic
 
 * ``tar_*`` and ``x12_*`` files are *positioned* cases (``run_positioned_case``): a file
   table may also hold ``replace = [["old", "new"], ["old", "new", count]]`` (text edits of
-  the built X12: a missing segment, a bad code) or ``kind = "278_multi"`` with
+  the built X12: a missing segment, a bad code), ``repeat = n`` (the built text n times,
+  edited after), ``text = "..."`` (the file as it is) or ``kind = "278_multi"`` with
   ``transactions = [...]`` (several 278 sets in one group); an expected finding may point
   with ``event = n`` (the UM of the n-th 2000E; ``segment = "HL"`` for its HL),
-  ``service = n`` (the SV1 of the n-th 2000F), ``at = "segment text prefix"`` (+ ``nth``)
-  and ``file = n`` (default 1). Findings are compared with their file and, outside a
+  ``service = n`` (the SV1 of the n-th 2000F), ``at = "segment text prefix"`` (+ ``nth``),
+  ``segment_index = n`` (as the reader counts, empty segments too; no ``segment``: a
+  finding on no segment) and ``file = n`` (default 1). Findings are compared with their file and, outside a
   claim, their segment index; 278 findings must have no claim id and no service line.
 * a case with ``history`` (ledger lines: code, modifiers, dos, units, charge, member,
   clm01, freq, status) or ``history_responses`` (278 response tables) runs with that
@@ -245,9 +247,14 @@ def _tx(spec: dict):
 
 
 def build_case_file(spec: dict) -> str:
+    """The text of a positioned case's file: built (``text`` as it is, ``repeat`` times),
+    then edited by ``replace``."""
     spec = dict(spec)
     edits = spec.pop("replace", ())
-    if spec.get("kind") == "278_multi":
+    repeat = spec.pop("repeat", 1)
+    if "text" in spec:
+        text = spec["text"]
+    elif spec.get("kind") == "278_multi":
         txs = []
         for n, t in enumerate(spec.pop("transactions"), 1):
             t = dict(t)
@@ -256,6 +263,7 @@ def build_case_file(spec: dict) -> str:
         text = xb.interchange([txs])
     else:
         text = build_file(spec)
+    text *= repeat
     for edit in edits:
         old, new = edit[0], edit[1]
         count = edit[2] if len(edit) > 2 else -1
@@ -293,6 +301,9 @@ def _expected(e: dict, texts: list[str]) -> tuple:
     elif "service" in e:
         segment = e.get("segment", "SV1")
         index = _nth_after(segs, "SS", segment, e["service"])
+    elif "segment_index" in e:  # a finding on no segment (before the ISA, an empty one)
+        index = e["segment_index"]
+        segment = e.get("segment") or None
     elif "at" in e:
         hits = [i + 1 for i, s in enumerate(segs) if s.startswith(e["at"])]
         nth = e.get("nth", 1)
