@@ -525,7 +525,7 @@ class Linter:
                 if summary.scope_note is None:
                     summary.scope_note = scope_note(event.payer, event.where, path, "TAR")
                 for rule in structural_tar_rules:
-                    if purpose in getattr(rule, "tar_kinds", ("request",)):
+                    if purpose in rule.tar_kinds:
                         findings.extend(rule.check_tar(event, ctx))
                 return
             if purpose == "request":
@@ -535,7 +535,7 @@ class Linter:
                 summary.tar_responses += 1
                 batch.add_response(event)
             for rule in tar_rules:
-                if purpose in getattr(rule, "tar_kinds", ("request",)):
+                if purpose in rule.tar_kinds:
                     findings.extend(rule.check_tar(event, ctx))
 
         def open_transaction(kind, version, st, gs):

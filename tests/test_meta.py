@@ -82,3 +82,14 @@ def test_every_billing_and_structural_rule_has_a_failing_and_a_passing_case(rule
 @pytest.mark.parametrize("code", sorted(NO_CASE))
 def test_no_case_exceptions_are_registered_rules(code):
     assert any(r.code == code for r in all_rules()), code
+
+
+def test_optional_hooks_are_declared_on_rule_with_their_defaults():
+    """What the engine and -j read of a rule beyond its check method is declared on Rule."""
+    from edi_lint.rules.base import Rule
+    rule = Rule()
+    assert (rule.tar_kinds, rule.by_member, rule.segment_guard("SV1")) == (("request",), False,
+                                                                          None)
+    assert rule.join_parts([["a"], [], ["b", "c"]]) == ["a", "b", "c"]
+    joined = {r.code for r in all_rules() if type(r).join_parts is not Rule.join_parts}
+    assert joined == {"X111"}

@@ -27,7 +27,7 @@ def test_each_tar_tip_has_its_rule_and_cases(tip):
     code = TAR_TIPS[tip]
     rules = [r for r in all_rules() if r.code == code]
     assert rules and rules[0].tips == (tip,) and rules[0].scope == "tar"
-    assert getattr(rules[0], "tar_kinds", ("request",)) == ("request",)
+    assert rules[0].tar_kinds == ("request",)
     doc = type(rules[0]).doc()
     for part in ("What it does:", "Why it matters:", "Example that fails:",
                  "Example that passes:"):
