@@ -1,26 +1,21 @@
 """Batch-wide limit rules (rules/limits.py, ecm_limits.py, cs_limits.py).
 
-Table-driven cases in tests/cases/limits_*.toml (run by tests/test_cases.py): each case
-builds valid X12 files with edi_lint.testing.x12build, runs the real engine (history injected into the batch as a
-ledger would), and asserts the exact findings: rule code, tip id, severity, claim id,
-service line and segment. Then the mechanism on its own, the fixtures, and speed.
+Their table-driven cases are tests/cases/limits_*.toml (run by tests/test_cases.py, history
+injected into the batch as a ledger would). Here: the metadata, the mechanism on its own and
+the fixtures. The speed of the batch rules is reported by bench/suite_timings.py.
 """
 from __future__ import annotations
 
-import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from edi_lint.batch import Batch
 from edi_lint.engine import Linter, Options
 from edi_lint.model.facts import FactLocation, LineFact
-from edi_lint.profiles import load_profile
 from edi_lint.profiles.loader import Limit
 from edi_lint.rules import limits as L
 from edi_lint.rules.registry import get
-from edi_lint.testing import x12build as xb
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,35 +165,3 @@ def test_mistake_fixtures():
         ("B209", "CS-09", "error", "S310", 1), ("B211", "CS-11", "warning", "S312", 1),
         ("B211", "CS-11", "warning", "S312", 2),
     ])
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_batch_rules_are_fast_on_a_large_batch():
-    """100,000 lines over 20,000 members: the batch rules run in a few seconds at most."""
-    profile = load_profile()
-    batch = Batch(profile)
-    codes = [("G9008", ("U8",)), ("G9008", ("U1",)), ("S5170", ("U6",)), ("S9977", ("U6",)),
-             ("T2033", ("U6",)), ("T2040", ("U6",)), ("H0044", ("U2",))]
-    start = date(2025, 1, 1)
-    for i in range(100_000):
-        code, mods = codes[i % len(codes)]
-        d = start + timedelta(days=(i * 7) % 365)
-        entry = profile.match(code, frozenset(mods), d)
-        loc = FactLocation("big.x12", xb_pos(i), xb_pos(i), f"C{i}", 1)
-        batch.lines.append(LineFact(f"M{i % 20_000}", code, frozenset(mods), code, entry.group,
-                                    d, d, 1.0, 10000, "UN", ("npi", f"C{i}"), f"C{i}", "1",
-                                    (0, i), (), loc, 1))
-    linter = Linter(Options(select=SELECT), profile=profile)
-    linter.ctx.batch = batch
-    t0 = time.perf_counter()
-    findings = linter.finish().findings
-    elapsed = time.perf_counter() - t0
-    assert findings  # the synthetic batch breaks some limits
-    assert elapsed < 10, elapsed
-
-
-def xb_pos(i):
-    from edi_lint.model.common import Pos
-    return Pos(i + 1, i + 1, 1, 0, "SV1", "2400", "")
