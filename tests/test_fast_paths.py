@@ -24,7 +24,7 @@ from edi_lint.x12 import reader as reader_mod
 from edi_lint.x12.reader import Segment, SegmentReader
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus")
+CORPUS = ROOT.parent / "shared" / "corpus"  # ../shared beside the checkout
 _REAL = reader_mod._plain_chunk
 FILES = sorted(ROOT.glob("fixtures/**/*.x12")) + sorted(CORPUS.glob("**/*.x12"))
 

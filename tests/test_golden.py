@@ -1,6 +1,6 @@
 """Golden CLI output: `edi-lint check --format json` of a few fixtures, byte for byte.
 
-Each fixture is linted alone through the real CLI, from the repository root (so paths
+Each fixture is linted alone through the real CLI (in process, tests/clirun.py), from the repository root (so paths
 in the output are stable), and its JSON document is compared with
 ``tests/golden/<fixture>.json``. The tool version is left out of the comparison.
 
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -36,8 +35,7 @@ UPDATE = os.environ.get("EDI_LINT_UPDATE_GOLDEN") == "1"
 
 
 def _run(fixture: str) -> tuple[int, dict]:
-    out = subprocess.run([sys.executable, "-m", "edi_lint", "check", "--format", "json", fixture],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = run_cli("check", "--format", "json", fixture, cwd=ROOT)
     assert out.returncode in (0, 1), out.stderr
     doc = json.loads(out.stdout)
     doc["tool"].pop("version")

@@ -17,7 +17,7 @@ from edi_lint.engine import Linter, Options
 from edi_lint.rules import snip
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus")
+CORPUS = ROOT.parent / "shared" / "corpus"  # ../shared beside the checkout
 FILES = sorted(ROOT.glob("fixtures/837/*.x12")) + sorted(CORPUS.glob("**/*.x12"))[:20]
 _EDITS = (lambda v: "", lambda v: v + "X" * 60, lambda v: v.lower(), lambda v: v + "\xdc",
           lambda v: v + "A", lambda v: "-" + v, lambda v: v[:-1] + ("0" if v[-1:] != "0" else "1"),
