@@ -1,7 +1,7 @@
 """Golden CLI output: `edi-lint check --format json` of a few fixtures, byte for byte.
 
-Each fixture is linted alone through the real CLI (in process, tests/clirun.py), from the repository root (so paths
-in the output are stable), and its JSON document is compared with
+Each fixture is linted alone through the real CLI (in process, ``tests/clirun.py``), from
+the repository root (so paths in the output are stable), and its JSON document is compared with
 ``tests/golden/<fixture>.json``. The tool version is left out of the comparison.
 
 After an intended change of findings, regenerate and review the diff::
