@@ -28,5 +28,5 @@ def run_cli(*args, cwd: Path | str | None = None, input: str | bytes | None = No
     where = contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext()
     with where:
         result = CliRunner().invoke(main, [str(a) for a in args], input=input,
-                                    catch_exceptions=False)
+                                    catch_exceptions=False, prog_name="edi-lint")
     return Ran(result.exit_code, result.stdout, result.stderr)
