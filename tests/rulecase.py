@@ -35,18 +35,10 @@ text added to the end of the default profile, e.g. ``[[scope]]`` entries, loaded
 keys go to ``build_278_request`` / ``build_278_response`` (``lines`` as TarLine tables,
 ``events`` as Event tables).
 
-One runner (``tests/test_cases.py``) runs every case file; ``run_and_check`` picks how:
+One runner (``tests/test_cases.py``) runs every case file; ``run_and_check`` there picks how:
 
-* ``tar_*`` and ``x12_*`` files are *positioned* cases (``run_positioned_case``): a file
-  table may also hold ``replace = [["old", "new"], ["old", "new", count]]`` (text edits of
-  the built X12: a missing segment, a bad code), ``repeat = n`` (the built text n times,
-  edited after), ``text = "..."`` (the file as it is) or ``kind = "278_multi"`` with
-  ``transactions = [...]`` (several 278 sets in one group); an expected finding may point
-  with ``event = n`` (the UM of the n-th 2000E; ``segment = "HL"`` for its HL),
-  ``service = n`` (the SV1 of the n-th 2000F), ``at = "segment text prefix"`` (+ ``nth``),
-  ``segment_index = n`` (as the reader counts, empty segments too; no ``segment``: a
-  finding on no segment) and ``file = n`` (default 1). Findings are compared with their file and, outside a
-  claim, their segment index; 278 findings must have no claim id and no service line.
+* ``tar_*`` and ``x12_*`` files are *positioned* cases (``poscase.py``): files edited as
+  text, findings compared with their file and segment index;
 * a case with ``history`` (ledger lines: code, modifiers, dos, units, charge, member,
   clm01, freq, status) or ``history_responses`` (278 response tables) runs with that
   history injected into the batch as a ledger would (``run_history_case``);
@@ -121,7 +113,7 @@ def make_claim(d: dict[str, Any]) -> xb.Claim:
     return xb.Claim(**d)
 
 
-def _tar_kw(d: dict[str, Any]) -> dict[str, Any]:
+def tar_kwargs(d: dict[str, Any]) -> dict[str, Any]:
     d = dict(d)
     d.pop("kind", None)
     if "lines" in d:
@@ -149,9 +141,9 @@ def build_file(spec: dict[str, Any]) -> str:
         kw = {k: v for k, v in spec.items() if k not in ("kind", "claims")}
         return xb.build_837([make_claim(c) for c in spec["claims"]], **kw)
     if kind == "278_request":
-        return xb.build_278_request(**_tar_kw(spec))
+        return xb.build_278_request(**tar_kwargs(spec))
     if kind == "278_response":
-        return xb.build_278_response(**_tar_kw(spec))
+        return xb.build_278_response(**tar_kwargs(spec))
     raise ValueError(f"unknown file kind {kind!r}")
 
 
@@ -229,131 +221,6 @@ def check_case(case: dict[str, Any], findings) -> None:
             assert text not in f.message, f"case {case['name']}: {text!r} in {f.message!r}"
 
 
-# --------------------------------------------------------------------------- positioned cases (tar_*, x12_*)
-
-
-def _segments(text: str) -> list[str]:
-    """The segments of a built file (terminator '~'), in order; index 0 is segment 1."""
-    return [s.strip() for s in text.split("~") if s.strip()]
-
-
-def _tx(spec: dict):
-    kw = dict(spec)
-    kind = kw.pop("kind")
-    kw = _tar_kw(kw)
-    if kind == "278_request":
-        return xb.transaction_278_request(**kw)
-    return xb.transaction_278_response(**kw)
-
-
-def build_case_file(spec: dict) -> str:
-    """The text of a positioned case's file: built (``text`` as it is, ``repeat`` times),
-    then edited by ``replace``."""
-    spec = dict(spec)
-    edits = spec.pop("replace", ())
-    repeat = spec.pop("repeat", 1)
-    if "text" in spec:
-        text = spec["text"]
-    elif spec.get("kind") == "278_multi":
-        txs = []
-        for n, t in enumerate(spec.pop("transactions"), 1):
-            t = dict(t)
-            t.setdefault("st_control", f"{n:04d}")
-            txs.append(_tx(t))
-        text = xb.interchange([txs])
-    else:
-        text = build_file(spec)
-    text *= repeat
-    for edit in edits:
-        old, new = edit[0], edit[1]
-        count = edit[2] if len(edit) > 2 else -1
-        assert old in text, f"replace: {old!r} is not in the built file"
-        text = text.replace(old, new, count)
-    return text
-
-
-def _nth_after(segs, opener, target, n):
-    """Index (1-based) of the first ``target`` segment after the n-th ``opener`` HL."""
-    seen = 0
-    for i, s in enumerate(segs):
-        parts = s.split("*")
-        if parts[0] == "HL" and len(parts) > 3 and parts[3] == opener:
-            seen += 1
-            if seen == n:
-                if target == "HL":
-                    return i + 1
-                for j in range(i + 1, len(segs)):
-                    if segs[j].startswith("HL*"):
-                        break
-                    if segs[j].split("*")[0] == target:
-                        return j + 1
-                raise AssertionError(f"no {target} in the {n}th HL {opener}")
-    raise AssertionError(f"no {n}th HL {opener}")
-
-
-def _expected(e: dict, texts: list[str]) -> tuple:
-    file_no = e.get("file", 1)
-    segs = _segments(texts[file_no - 1])
-    index = None
-    if "event" in e:
-        segment = e.get("segment", "UM")
-        index = _nth_after(segs, "EV", segment, e["event"])
-    elif "service" in e:
-        segment = e.get("segment", "SV1")
-        index = _nth_after(segs, "SS", segment, e["service"])
-    elif "segment_index" in e:  # a finding on no segment (before the ISA, an empty one)
-        index = e["segment_index"]
-        segment = e.get("segment") or None
-    elif "at" in e:
-        hits = [i + 1 for i, s in enumerate(segs) if s.startswith(e["at"])]
-        nth = e.get("nth", 1)
-        assert len(hits) >= nth, f"expected segment {e['at']!r} #{nth} not in file {file_no}"
-        index = hits[nth - 1]
-        segment = e["at"].split("*")[0]
-    else:
-        line = e.get("line")
-        segment = e.get("segment") or ("SV1" if line is not None else "CLM")
-    return (e["rule"], e.get("tip"), e.get("severity", "error"), file_no, segment, index,
-            e.get("claim"), e.get("line"))
-
-
-def _got(f, paths) -> tuple:
-    file_no = paths.index(f.path) + 1
-    index = f.segment_index if f.claim_id is None else None
-    return (f.rule, f.tip, f.severity, file_no, f.segment_id, index, f.claim_id, f.service_line)
-
-
-def run_positioned_case(case: dict, tmp_path):
-    """Build, lint and compare one case; returns the findings."""
-    texts, paths = [], []
-    for n, spec in enumerate(case["files"], 1):
-        text = build_case_file(spec)
-        path = tmp_path / f"case{n}.x12"
-        path.write_text(text, encoding="utf-8", newline="")
-        texts.append(text)
-        paths.append(str(path))
-    result = lint_paths(paths, select=tuple(case.get("select", ())),
-                        ignore=tuple(case.get("ignore", ())))
-    findings = result.findings
-    got = sorted((_got(f, paths) for f in findings), key=repr)
-    want = sorted((_expected(e, texts) for e in case.get("expect", ())), key=repr)
-    detail = "\n".join(f"  {f.rule} {f.tip} {f.severity} {f.path} #{f.segment_index} "
-                       f"{f.segment_id} {f.claim_id}/{f.service_line}: {f.message}"
-                       for f in findings)
-    assert got == want, f"case {case['name']} ({case['source']}):\nfindings:\n{detail}"
-    for e in case.get("expect", ()):
-        if "message" not in e:
-            continue
-        key = _expected(e, texts)
-        messages = [f.message for f in findings if _got(f, paths) == key]
-        assert any(e["message"] in m for m in messages), \
-            f"case {case['name']}: no {key} message contains {e['message']!r}: {messages}"
-    for f in findings:
-        if f.segment_id in ("UM", "HL", "SV1", "HCR", "DTP", "PWK") and f.claim_id is None:
-            assert f.service_line is None
-    return findings
-
-
 # --------------------------------------------------------------------------- history cases (ledger lines and responses)
 
 
@@ -404,34 +271,3 @@ def run_history_case(case, tmp_path):
     linter.ctx.batch.history = history_facts(case.get("history", ()), linter.profile)
     linter.ctx.batch.history_responses = responses
     return linter.run(paths).findings
-
-
-# --------------------------------------------------------------------------- one entry point
-
-POSITIONED = ("tar_", "x12_")
-
-
-def run_and_check(case: dict[str, Any], tmp_path: Path):
-    """Run a case the way its file asks (see the module docstring), assert; the findings."""
-    if case["source"].startswith(POSITIONED):
-        return run_positioned_case(case, tmp_path)
-    if "history" in case or "history_responses" in case:
-        findings = run_history_case(case, tmp_path)
-    else:
-        findings = run_case(case, tmp_path)
-    check_case(case, findings)
-    return findings
-
-
-def case_rules(case: dict[str, Any]) -> list[str]:
-    """The rule codes a case is about: its ``rule``, else the codes it expects, else its
-    selection."""
-    if case.get("rule"):
-        return [case["rule"]]
-    expected = sorted({e["rule"] for e in case.get("expect", ())})
-    return expected or list(case.get("select") or ["all"])
-
-
-def case_id(case: dict[str, Any]) -> str:
-    """``<RULE or TIP>-<case name>``: ``pytest -k B101`` selects a rule's cases."""
-    return f"{'+'.join(case_rules(case))}-{case['name']}"
