@@ -105,10 +105,10 @@ def best(cmd, repeat, stdout=subprocess.DEVNULL):
     return min(runs, key=lambda r: r[0])
 
 
-def check(paths, repeat, jobs=1):
+def check(paths, repeat, jobs=1, extra=()):
     """Best wall time, its peak RSS and the JSON summary of ``edi-lint check``
-    (``jobs`` None: the default, ``-j auto``)."""
-    cmd = edi_lint_cmd() + ["check", "--format", "json", *map(str, paths)]
+    (``jobs`` None: the default, ``-j auto``; ``extra``: more options, such as --no-ig)."""
+    cmd = edi_lint_cmd() + ["check", "--format", "json", *extra, *map(str, paths)]
     if jobs is not None:
         cmd += ["-j", str(jobs)]
     wall, rss, _, out = best(cmd, repeat, subprocess.PIPE)
@@ -311,12 +311,16 @@ def main(argv=None) -> int:
         del data
         sp = split_program(path, n)
         si = split_in_process(path, n)
-        # the default and -j 1 alternate, best of each: other load hits both alike
-        runs = {None: [], 1: []}
+        # the default, -j 1 and -j 1 --no-ig alternate, best of each: other load hits all alike
+        runs = {None: [], 1: [], "no-ig": []}
         for _ in range(min(n, 2) if size >= 100 else n):
             for jobs in runs:
-                runs[jobs].append(check([path], 1, jobs=jobs))
+                if jobs == "no-ig":
+                    runs[jobs].append(check([path], 1, jobs=1, extra=("--no-ig",)))
+                else:
+                    runs[jobs].append(check([path], 1, jobs=jobs))
         timed = {jobs: min(found, key=lambda run: run[0]) for jobs, found in runs.items()}
+        no_ig = timed.pop("no-ig")
         same = timed[None][2] == timed[1][2]
         for jobs, (wall, rss, report) in timed.items():
             claims = report["summary"]["claims"]
@@ -326,6 +330,10 @@ def main(argv=None) -> int:
                   f" {wall / sp:>6.1f}x {wall / si:>8.1f}x")
         if not same:
             print("  THE REPORTS OF -j auto AND -j 1 DIFFER")
+        with_ig, without = timed[1][0], no_ig[0]
+        print(f"{'':>14} -j 1 --no-ig {without:>7.2f}s {size_mb / without:>7.1f} MB/s: the IG pass"
+              f" (on by default) costs {100 * (with_ig - without) / without:.0f}% of the time"
+              f" without it (target <= 40%)")
         results[size] = (size_mb, timed[None][0], claims, timed[None][1], sp, si, timed[1][0])
     print("  (x prog / x in-proc: check time over bare-split time; targets <= 5x, aim 3x;"
           " peak RSS target <= 150 MB at 100 MB; the reports of both runs: equal)")

@@ -18,6 +18,20 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "sarif", "junit", "github", "html", "999", "277ca")
 
 
+class _Check(click.Command):
+    """``check``: ``--ig=pyx12`` is the documented spelling of the ``--ig`` flag."""
+
+    def parse_args(self, ctx, args):
+        out = []
+        for arg in args:
+            if arg.startswith("--ig="):
+                if arg != "--ig=pyx12":
+                    raise click.UsageError(f"{arg}: the only value of --ig is pyx12", ctx)
+                arg = "--ig"
+            out.append(arg)
+        return super().parse_args(ctx, out)
+
+
 class _Group(click.Group):
     """Turn any escaped error into one line and exit 2, never a traceback."""
 
@@ -102,7 +116,7 @@ def _payers(values):
     return out
 
 
-@main.command()
+@main.command(cls=_Check)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
               help="Output format (default text).")
@@ -136,7 +150,10 @@ def _payers(values):
 @click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N|auto",
               help="Processes: N, or 'auto' (the default: one a core for a batch of 4 MB or"
                    " more, big files cut between transaction sets or interchanges).")
-@click.option("--ig", is_flag=True, help="Also run pyx12's full 837P implementation-guide pass (slow).")
+@click.option("--ig", "ig", is_flag=True,
+              help="The 837P implementation-guide pass (SNIP 2) runs by default, built in;"
+                   " --ig=pyx12 (or --ig) runs pyx12 itself instead (slow).")
+@click.option("--no-ig", is_flag=True, help="Skip the 837P implementation-guide pass.")
 @click.option("--sniff-txt", is_flag=True,
               help="Skip a named .txt file that does not start with an ISA, as the directory"
                    " walk does (the pre-commit hook passes this).")
@@ -144,7 +161,7 @@ def _payers(values):
               help="Date (and time) written in --format 999/277ca acknowledgments"
                    " (default: the clock's).")
 def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, profile, select,
-          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, sniff_txt,
+          ignore, show_phi, config_path, baseline, write_baseline, jobs, ig, no_ig, sniff_txt,
           payers, ack_date):
     """Lint X12 files and directories as one batch ('-' reads stdin)."""
     from . import baseline as baselines
@@ -155,7 +172,10 @@ def check(paths, fmt, output, fail_on, min_severity, exit_zero, ledger, roster, 
                      min_severity=min_severity, format=fmt, jobs=jobs,
                      payers=_payers(payers))
     fmt = settings.pop("format")
-    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS, ig=ig,
+    if no_ig and ig:
+        raise UsageError("--no-ig and --ig exclude each other")
+    options = Options(show_phi=show_phi, extensions=DEFAULT_EXTENSIONS,
+                      ig="off" if no_ig else "pyx12" if ig else "fast",
                       sniff_txt=sniff_txt, ack=fmt in ("999", "277ca"), ack_date=ack_date,
                       **settings)
     result = lint(list(paths), options)
@@ -218,12 +238,16 @@ def parse(path):
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="Output format (default text).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="Output format (default text).")
 def rules_command(fmt):
     """List every rule: code, tip ids, severity, summary."""
     from .rules.registry import all_rules
     rules = all_rules()
+    if fmt == "markdown":
+        from .report.rules_table import rules_markdown
+        _write(rules_markdown(rules))
+        return
     if fmt == "json":
         import json
         data = [{"code": r.code, "name": r.name, "tips": list(r.tips), "severity": r.severity,

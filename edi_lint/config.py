@@ -44,7 +44,7 @@ KEYS = ("select", "ignore", "per-file-ignores", "severity", "profile", "ledger",
         "fail-on", "min-severity", "format", "jobs", "payers")
 PATH_KEYS = ("profile", "ledger", "roster")
 # ``jobs = 2  # or auto``: after a space, '#' or ';' starts a comment (flake8 rejects these;
-# the README's Decisions say why edi-lint takes them). A full line may be a comment too.
+# docs/decisions.md says why edi-lint takes them). A full line may be a comment too.
 INLINE_COMMENTS = ("#", ";")
 
 

@@ -28,6 +28,7 @@ from .x12.reader import SegmentReader
 # The one list of what a directory walk takes, in any case (``NOAUTH.X12``); the
 # pre-commit hook's ``files`` pattern matches the same names (tests/test_precommit.py).
 DEFAULT_EXTENSIONS = (".x12", ".edi", ".837", ".278", ".txt")
+IG_MODES = ("fast", "off", "pyx12")  # Options.ig: the implementation-guide pass
 # Taken by the walk only when the file starts with an ISA (after a BOM or white space):
 # a README or notes file beside the claims is not X12. Named, such a file is always read,
 # unless ``Options.sniff_txt`` (the pre-commit hook, which names every staged file).
@@ -59,7 +60,8 @@ class Options:
     severity: dict[str, str] = field(default_factory=dict)
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
-    ig: bool = False
+    ig: str | bool = "fast"  # "fast" (the built-in 837P IG pass), "off", "pyx12"
+
     sniff_txt: bool = False  # named .txt files too are read only when they start with an ISA
     ack: bool = False  # collect what 999 and 277CA acknowledgments need (edi_lint.ack)
     ack_date: str | None = None  # their date, YYYYMMDD[HHMM]; None: the clock's
@@ -81,6 +83,10 @@ class Options:
         for code, level in dict(self.severity).items():
             if level not in SEVERITY_RANK:
                 raise UsageError(f"severity {code}={level!r} is not one of {', '.join(SEVERITIES)}")
+        ig = {True: "pyx12", False: "off", None: "off"}.get(self.ig, self.ig)
+        if ig not in IG_MODES:
+            raise UsageError(f"ig {self.ig!r} is not one of {', '.join(IG_MODES)}")
+        self.ig = ig
         if self.ack_date is not None:
             from .ack.x12out import parse_ack_date
             try:
@@ -406,6 +412,9 @@ class Linter:
         # None: every payer's claims and TARs get the billing rules (no check a claim)
         self.scope = None if scope is None or scope.everyone else scope
         self.ctx = Context(self.profile, self.options, self.rules)
+        # the fast IG pass runs when one of its codes may be reported (I1xx)
+        self.ig_fast = self.options.ig == "fast" and any(
+            r.code.startswith("I1") for r in active)
         self.files: list[FileSummary] = []
         self.findings: list[Finding] = []
         # processes for this run: ``options.jobs``, with "auto" resolved by ``run``
@@ -578,10 +587,22 @@ class Linter:
 
         after = {tag: segment_hook(tag, rules) for tag, rules in self.segment_rules.items()} or None
         ig = None
-        if self.options.ig:  # --ig: pyx12's 837P implementation-guide pass (edi_lint/ig.py)
+        stream = reader
+        if self.options.ig == "pyx12":  # pyx12's own 837P implementation-guide pass (ig.py)
             from .ig import IgPass
             ig = IgPass(report, reader, self.options.show_phi)
-        segments = reader if ig is None else ig.watch(reader)
+            stream = ig.watch(reader)
+        elif self.ig_fast:  # the built-in 837P implementation-guide pass (igcheck.py)
+            from .igcheck import IgFeed
+
+            def report_ig(code, message, seg, loop, claim_id, data):
+                finding = segment_finding(code, message, path, seg, loop=loop, claim_id=claim_id)
+                finding.data = data
+                findings.append(finding)
+            gs = part.envelope[1] if part is not None and part.envelope is not None else None
+            stream = IgFeed(report_ig, reader, self.options.show_phi, gs,
+                            self.profile.ig_not_used_allowed).watch(reader)
+        segments = stream
         collector = None
         if self.options.ack:  # facts for the 999 and 277CA writers (edi_lint/ack)
             from .ack.model import Collector
@@ -635,6 +656,9 @@ class Linter:
             if gc_was_enabled:
                 gc.enable()
         findings = self.selection.apply(self.findings, {r.code: r for r in self.rules})
+        if self.ig_fast:
+            from .igcheck import drop_twins
+            findings = drop_twins(findings)
         for f in findings:  # no quoted value runs on into another segment's data (PHI)
             f.message = without_spill(f.message)
         return Result(self.files, sort_findings(findings), self.options,

@@ -98,7 +98,7 @@ def plan_work(files: list[str], jobs: int, split: bool = True) -> list[tuple]:
 def _whole_files(options) -> bool:
     """Whether files are checked whole, never cut into parts: ``--ig`` hands pyx12 whole
     interchanges, and acknowledgments (``ack``) collect their facts file by file."""
-    return options.ig or options.ack
+    return options.ig == "pyx12" or options.ack
 
 
 class Unavailable(Exception):

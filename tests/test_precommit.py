@@ -24,7 +24,7 @@ from edi_lint_example_plugin.testing import PHI  # noqa: E402
 from edi_lint.engine import DEFAULT_EXTENSIONS, expand_paths  # noqa: E402
 from edi_lint.testing import Claim, Delims, Line, build_837  # noqa: E402
 
-README = REPO / "README.md"
+CONFIG_DOC = REPO / "docs" / "configuration.md"  # its pre-commit section
 
 
 def test_hook_definition():
@@ -152,12 +152,12 @@ def test_try_repo_on_a_throwaway_repository(hook_repo, tmp_path):
 
 
 def _readme_hook_configs() -> list[str]:
-    section = README.read_text(encoding="utf-8").split("\n## pre-commit\n")[1].split("\n## ")[0]
+    section = CONFIG_DOC.read_text(encoding="utf-8").split("\n## pre-commit\n")[1].split("\n## ")[0]
     return re.findall(r"```yaml\n(.*?)```", section, re.S)
 
 
 def test_readme_pre_commit_examples_run(hook_repo, tmp_path):
-    """Both README configurations, as copied: a clone's path pinned to a commit, and
+    """Both documented configurations, as copied: a clone's path pinned to a commit, and
     `repo: local` running the edi-lint of this environment; --fail-on warning blocks a
     wrong charge (GEN-05, a warning)."""
     pinned, local = _readme_hook_configs()

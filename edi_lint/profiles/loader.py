@@ -215,6 +215,7 @@ class Profile:
         "tar",
         "kaiser_payer_ids",
         "kaiser_payer_names",
+        "ig_not_used_allowed",
         "scope",
         "_by_code",
         "_by_code_mods",
@@ -234,6 +235,7 @@ class Profile:
         tar: TarSettings,
         kaiser_payer_ids: frozenset[str],
         kaiser_payer_names: tuple[str, ...],
+        ig_not_used_allowed: frozenset[tuple[str, str]] = frozenset(),
         scope: PayerScope | None = None,
     ) -> None:
         self.name = name
@@ -245,6 +247,8 @@ class Profile:
         self.tar = tar
         self.kaiser_payer_ids = kaiser_payer_ids
         self.kaiser_payer_names = tuple(n.upper() for n in kaiser_payer_names)
+        # (loop id, element) pairs the TR3 marks not used that this payer's data fills
+        self.ig_not_used_allowed = ig_not_used_allowed
         self.scope = scope if scope is not None else PayerScope()
 
         by_code: dict[str, list[Entry]] = {}
@@ -436,7 +440,8 @@ class _Builder:
     def build(self, data: dict[str, Any]) -> Profile:
         self.keys(data, "top level", ("profile", "groups", "entries", "tar"), ("limits", "scope"))
         prof = self.keys(
-            data["profile"], "profile", ("name",), ("description", "kaiser_payer_ids", "kaiser_payer_names")
+            data["profile"], "profile", ("name",),
+            ("description", "kaiser_payer_ids", "kaiser_payer_names", "ig_not_used_allowed")
         )
         name = self.string(prof, "name", "profile")
         description = prof.get("description", "")
@@ -446,6 +451,15 @@ class _Builder:
         kaiser_names = (
             self.strings(prof, "kaiser_payer_names", "profile") if "kaiser_payer_names" in prof else []
         )
+
+        allowed = set()
+        for item in (self.strings(prof, "ig_not_used_allowed", "profile")
+                     if "ig_not_used_allowed" in prof else []):
+            loop, _, element = item.strip().partition(" ")
+            if not loop or not re.fullmatch(r"[A-Z0-9]{2,3}[0-9]{2}(-[0-9]{1,2})?", element.strip()):
+                self.fail("profile", f"'ig_not_used_allowed' item {item!r} is not 'LOOP ELEMENT'"
+                          " (such as '2010CA NM109')")
+            allowed.add((loop, element.strip()))
 
         groups = self.groups(data["groups"])
         entries = self.entries(self.array(data, "entries", "entries"), groups)
@@ -462,6 +476,7 @@ class _Builder:
             tar=tar,
             kaiser_payer_ids=frozenset(s.strip() for s in kaiser_ids),
             kaiser_payer_names=tuple(kaiser_names),
+            ig_not_used_allowed=frozenset(allowed),
             scope=scope,
         )
 

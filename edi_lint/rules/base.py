@@ -84,3 +84,14 @@ class Rule:
         for tip in cls.tips:
             if not TIP_RE.match(tip):
                 raise ValueError(f"{where}: tip id {tip!r}")
+
+
+def table_rule(row, module: str, prefix: str) -> type:
+    """A structure-scope rule class from one table row ``(code, name, severity, summary,
+    what, why, bad, good)``: its docstring in the ruff template (to register)."""
+    code, name, severity, summary, what, why, bad, good = row
+    doc = (f"{summary}\n\nWhat it does: {what}\n\nWhy it matters: {why}\n\n"
+           f"Example that fails: ``{bad}``\n\nExample that passes: ``{good}``")
+    return type(f"{prefix}{code}", (Rule,), {
+        "__doc__": doc, "code": code, "name": name, "severity": severity, "summary": summary,
+        "scope": "structure", "__module__": module, "examples": (bad, good)})
