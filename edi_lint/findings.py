@@ -78,7 +78,8 @@ class Finding:
     # "element_position", "component_position", "repeat_position" (ints),
     # "data_element" (the X12 data element number, str), "ik502" (transaction set syntax
     # error code), "ak905" (functional group syntax error code), "ta105" (TA1 interchange
-    # note code, for interchange-level findings).
+    # note code, for interchange-level findings), "missing_segment" (with ik304 "3": the id
+    # of the required segment missing before this one, which a 999's IK301 names).
     data: dict | None = field(default=None, repr=False)
 
     def sort_key(self):

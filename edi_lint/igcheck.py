@@ -633,8 +633,10 @@ class Ig837:
             message = (f"{node.id} ({node.name}) is used {extra} times in {_loop_name(node)};"
                        f" the guide allows {node.max_use}")
             loop = node.loop_id
-        ik304 = "3" if code == "3L" else code
-        self.report(SEG_CODES[code], message, seg, loop, self.claim, {"ik304": ik304})
+        data = {"ik304": "3" if code == "3L" else code}
+        if code in ("3", "3L"):  # the 999's IK301 names the missing segment, not this one
+            data["missing_segment"] = node.id
+        self.report(SEG_CODES[code], message, seg, loop, self.claim, data)
 
     # -- elements: pyx12's segment_if / element_if / composite_if -------------------------
     def _elements(self, node, seg, elements, sep) -> bool:

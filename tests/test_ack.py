@@ -337,6 +337,9 @@ def test_277ca_status_table_is_documented():
     ("SE02 control", lambda t: re.sub(r"SE\*(\d+)\*0001", r"SE*\1*0009", t)),
     ("CLM01 missing", lambda t: t.replace("CLM*C1*", "CLM**", 1)),
     ("DTP03 not a date", lambda t: t.replace("D8*20250603", "D8*20250631", 1)),
+    ("2010AA N3 missing", lambda t: t.replace("N3*100 MAIN ST~\n", "", 1)),
+    ("2010BA missing", lambda t: re.sub(r"NM1\*IL\*[^~]*~\s*N3\*[^~]*~\s*N4\*[^~]*~\s*DMG\*[^~]*~\s*",
+                                        "", t, count=1)),
 ])
 def test_999_agrees_with_pyx12(name, mutate):
     sets = compare(mutate(build_837(_claims())))

@@ -56,7 +56,8 @@ def test_subscriber_name_missing_in_one_subscriber_only():
     found = ig(text)
     idx = where(text, "NM1*PR", 3)[0]  # the second subscriber's payer name
     assert [(f.rule, f.segment_index, f.loop) for f in found][0] == ("I104", idx, "2000B")
-    assert "2010BA" in found[0].message and found[0].data == {"ik304": "3"}
+    assert "2010BA" in found[0].message
+    assert found[0].data == {"ik304": "3", "missing_segment": "NM1"}  # 2010BA's first
     assert {f.rule for f in found} == {"I104"}
 
 
@@ -77,7 +78,8 @@ def test_required_segment_missing(drop, before, missing):
     text = BASE.replace(drop, "", 1)
     f = one(text)
     assert (f.rule, f.segment_index) == ("I103", where(text, before)[0])
-    assert f"required segment {missing} " in f.message and f.data == {"ik304": "3"}
+    assert f"required segment {missing} " in f.message
+    assert f.data == {"ik304": "3", "missing_segment": missing}
 
 
 def test_ref_ei_twice():

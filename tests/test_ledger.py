@@ -542,6 +542,23 @@ def test_history_is_looked_up_in_bulk(files, ledger):
         assert len(selects) <= 4 * 3  # 4 tables x ceil(2500 / 900) chunks, not one per member
 
 
+def test_show_reads_the_lines_of_many_claims_in_bulk(files, ledger):
+    record(ledger, files("a", *[claim(f"C{i}", "G9008", ["U1"], f"202506{i % 28 + 1:02d}",
+                                      member=f"M{i:04d}") for i in range(1000)]))
+    with open_ledger(ledger) as led:
+        led.conn = traced = Traced(led.conn)
+        found = led.find_claims()
+    selects = [s for s in traced.statements if s.lstrip().upper().startswith("SELECT")]
+    # the claims, then their lines: one = ANY(array) query, or IN lists of 900 ids
+    assert len(selects) == (2 if is_pg(ledger) else 3), selects
+    assert [c["clm01"] for c in found] == [f"C{i}" for i in range(1000)]
+    assert [(c["member"], [(x["n"], x["code"], x["modifiers"], str(x["dos_from"]))
+                           for x in c["lines"]]) for c in (found[0], found[901], found[999])] == [
+        ("M0000", [(1, "G9008", "U1", "2025-06-01")]),
+        ("M0901", [(1, "G9008", "U1", "2025-06-06")]),
+        ("M0999", [(1, "G9008", "U1", "2025-06-20")])]
+
+
 def test_a_check_reads_one_snapshot_while_an_add_commits(files, ledger):
     """An add committing between the history queries of a check is not seen by any of them:
     the check sees the ledger before that add (and the next check sees it after)."""

@@ -1,7 +1,8 @@
 """The fused SNIP segment guards only skip work: findings are the same with and without them.
 
-``edi_lint/rules/snip.py`` compiles one predicate per segment id (``segment_guard``) that the
-engine calls instead of the SNIP segment rules when it holds. Every fixture and corpus file,
+``edi_lint/rules/segment_guards.py`` compiles, from the ``guard`` each SNIP segment rule
+declares, one predicate per segment id (``segment_guard``) that the engine calls instead of
+the SNIP segment rules when it holds. Every fixture and corpus file,
 and element-level mutations of their segments (emptied, lengthened, lower-cased, non-ASCII,
 non-numeric, reversed ranges, bad check digits), is linted with the guards on and off: the
 findings must be equal, in the same order. The rules' memos are cleared before each run.
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from edi_lint.engine import Linter, Options
-from edi_lint.rules import snip
+from edi_lint.rules import segment_guards, snip, snip1_required, snip5, snip_common
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"  # ../shared beside the checkout
@@ -42,8 +43,8 @@ def _mutations(data: str, seed: int):
 
 
 def _findings(path, guards, monkeypatch):
-    monkeypatch.setattr(snip, "_GUARDS", guards)
-    for memo in (snip._CODES_OK, snip._MODIFIERS_OK, snip._NPI_OK, snip._D8_OK):
+    monkeypatch.setattr(segment_guards, "GUARDS", guards)
+    for memo in (snip_common.CODES_OK, snip_common.MODIFIERS_OK, snip5.NPI_OK, snip5.D8_OK):
         memo.clear()
     result = Linter(Options()).run([str(path)])
     return [f.as_dict() for f in result.findings]
@@ -57,16 +58,70 @@ def test_guards_change_no_finding(src, tmp_path, monkeypatch):
             break
         path = tmp_path / f"m{n}.x12"
         path.write_bytes(text.encode("latin-1"))
-        with_guards = _findings(path, snip._GUARDS, monkeypatch)
+        with_guards = _findings(path, segment_guards.GUARDS, monkeypatch)
         without = _findings(path, {}, monkeypatch)
         assert with_guards == without, (src.name, n)
 
 
 def test_guards_cover_the_hot_segments():
+    assert snip1_required.RequiredElement in snip.SEGMENT_RULES  # snip.py installs them
     for tag in ("NM1", "REF", "SV1", "DTP", "CLM", "HI", "HL", "N3", "N4", "DMG", "SBR", "LX"):
-        assert tag in snip._GUARDS
-    assert snip.RequiredElement().segment_guard("NM1") is snip._GUARDS["NM1"]
+        assert tag in segment_guards.GUARDS
+    assert snip1_required.RequiredElement().segment_guard("NM1") is segment_guards.GUARDS["NM1"]
 
-    class Stricter(snip.RequiredElement):  # a subclass may check more: no shortcut
+    class Stricter(snip1_required.RequiredElement):  # a subclass may check more: no shortcut
         pass
     assert Stricter().segment_guard("NM1") is None
+
+
+def test_a_segment_id_one_rule_does_not_cover_gets_no_guard():
+    # X504 declares DTP and DMG terms only: BHT, GS and ISA run their rules every time
+    assert set(snip5.DateValid.guard.terms) == {"DTP", "DMG"}
+    for tag in ("BHT", "GS", "ISA"):
+        assert tag not in segment_guards.GUARDS
+        assert snip5.DateValid().segment_guard(tag) is None
+
+
+class _Seg:
+    def __init__(self, *elements):
+        self.elements = ("X",) + elements
+
+
+class _Tx:
+    kind, component = "837P", ":"
+
+
+class _Builder:
+    tx = _Tx()
+
+
+def test_compiled_guards_fuse_the_rules_terms_in_rule_order():
+    class First:
+        segment_ids = ("AA", "BB")
+        guard = segment_guards.Guard({"AA": ("len(e) > 2", "e[1]", "e[2]"), "BB": ()})
+
+    class Second:
+        segment_ids = ("AA", "BB", "CC")
+        guard = segment_guards.Guard({"AA": ("(len(e) <= 2 or not e[2] or e[2] in ok)",),
+                                      "BB": ("e[1] == 'Y'",)}, {"ok": {"GOOD"}})
+
+    guards = segment_guards.compile_guards((First, Second))
+    assert sorted(guards) == ["AA", "BB"]  # CC: First does not check it, Second does not cover it
+    assert guards["AA"](_Seg("1", "GOOD"), _Builder()) is True
+    assert guards["AA"](_Seg("1", "BAD"), _Builder()) is False
+    assert guards["AA"](_Seg("1"), _Builder()) is False  # First's required e[2] is missing
+    assert guards["AA"](_Seg("1", "GOOD"), None) is False  # outside a transaction set
+    assert guards["BB"](_Seg("Y"), _Builder()) is True and not guards["BB"](_Seg("N"), _Builder())
+
+
+def test_a_guard_name_meaning_two_things_is_refused():
+    class One:
+        segment_ids = ("AA",)
+        guard = segment_guards.Guard({"AA": ("e[1] in ok",)}, {"ok": {"A"}})
+
+    class Two:
+        segment_ids = ("AA",)
+        guard = segment_guards.Guard({"AA": ("e[1] in ok",)}, {"ok": {"B"}})
+
+    with pytest.raises(ValueError, match="guard name 'ok' of Two means two things"):
+        segment_guards.compile_guards((One, Two))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from edi_lint.rules import all_rules
-from edi_lint.rules.snip import npi_valid, procedure_code_valid
+from edi_lint.rules.snip5 import npi_valid, procedure_code_valid
 from edi_lint.x12.values import is_decimal, to_number
 from edi_lint.testing import x12build as xb
 from structhelp import lint, where

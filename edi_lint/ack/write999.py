@@ -187,10 +187,15 @@ def _segment(out, position, items, ic, show_phi) -> bool:
     if not _SEGMENT_ID.fullmatch(seg_id):
         return False
     seg_codes: list[str] = []
+    missing: list[str] = []  # ids of required segments missing before this one (IK304 3)
     elements: list[tuple] = []
     for f, level, code in items:
         if level == "ik304":
-            if code not in seg_codes:
+            named = (f.data or {}).get("missing_segment") if code == "3" else None
+            if named and _SEGMENT_ID.fullmatch(named):
+                if named not in missing:
+                    missing.append(named)
+            elif code not in seg_codes:
                 seg_codes.append(code)
             continue
         refs = element_refs(f)
@@ -205,6 +210,10 @@ def _segment(out, position, items, ic, show_phi) -> bool:
         seg_codes.append("8")
     seg_codes.sort(key=lambda c: c == "8")  # the IK3 that its IK4s follow comes last
     unit = _business_unit(first)
+    for named in missing:
+        out.seg("IK3", named, str(position), "", "3")
+        if unit:
+            out.seg("CTX", unit)
     for code in seg_codes:
         out.seg("IK3", seg_id, str(position), "", code)
         if unit:

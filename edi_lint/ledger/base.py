@@ -2,10 +2,11 @@
 
 A backend (``sqlite.SqliteLedger``, ``postgres.PgLedger``) implements the
 storage primitives: open/create/migrate, ``record`` (one transaction per add,
-idempotent by unique keys, replacements and voids applied), ``_fetch_history``
-(one consistent snapshot, members looked up in bulk), and the read-only queries
-of ``show`` and ``stats``. Everything above storage lives here, once, so that
-both backends feed the rules identical history: ``add_files`` and ``load_into``.
+idempotent by unique keys, replacements and voids applied) and a snapshot to read
+from; the read queries (``_fetch_history``, ``show``, ``stats``) are written once in
+``reading.py`` over each backend's SQL dialect. Everything above storage lives here,
+once, so that both backends feed the rules identical history: ``add_files`` and
+``load_into``.
 """
 from __future__ import annotations
 
@@ -321,37 +322,3 @@ class _FactMaker:
                             None, n)
             fact.status = status
             return fact
-
-
-def collect_stats(cur, backend: str, version: int) -> dict:
-    """The ``stats`` of a ledger, read through ``cur`` (one snapshot, the caller's).
-
-    Written once in SQL both backends speak, so ``ledger stats`` says the same of
-    the same history on SQLite and PostgreSQL.
-    """
-    def one(query):
-        return cur.execute(query).fetchone()
-    status = dict(cur.execute("SELECT status, COUNT(*) FROM claims GROUP BY status"))
-    lines, members, first, last = one(
-        "SELECT COUNT(*), COUNT(DISTINCT member), MIN(dos_from),"
-        " MAX(COALESCE(dos_to, dos_from)) FROM lines")
-    counted = one("SELECT COUNT(*) FROM lines l JOIN claims c ON c.id = l.claim_id"
-                  " WHERE c.status = 'active'")[0]
-    responses, approved = one(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN hcr01 IN ('A1', 'A2', 'A6') THEN 1 ELSE 0 END),"
-        " 0) FROM responses")
-    adds, last_add = one("SELECT COUNT(*), MAX(recorded_at) FROM adds")
-    groups = dict(cur.execute(
-        "SELECT COALESCE(grp, '(not in profile)'), COUNT(*) FROM lines"
-        " GROUP BY grp ORDER BY grp NULLS FIRST"))
-    return {
-        "backend": backend, "schema_version": version,
-        "claims": sum(status.values()),
-        "claims_active": status.get("active", 0),
-        "claims_superseded": status.get("superseded", 0),
-        "claims_void": status.get("void", 0),
-        "lines": lines, "lines_counted": counted, "members": members,
-        "dos_first": first, "dos_last": last,
-        "tar_responses": responses, "tar_responses_approved": approved,
-        "adds": adds, "last_add": last_add, "lines_by_group": groups,
-    }

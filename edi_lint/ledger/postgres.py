@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import zlib
 from datetime import datetime, timezone
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 try:  # the optional ``postgres`` extra
     import psycopg
@@ -43,92 +42,23 @@ except ImportError:  # pragma: no cover - exercised by a test that hides psycopg
 
 from ..engine import UsageError
 from . import pg_schema
-from .base import AddReport, Ledger, collect_stats
+from .base import AddReport, Ledger
+from .pg_target import LOCK_TIMEOUT_S, Target, describe_error
+from .reading import SERVICE_FIELDS, Dialect, LedgerReader
 
 INSTALL_HINT = "pip install 'edi-lint[postgres]'"
 CONNECT_TIMEOUT_S = 10
-LOCK_TIMEOUT_S = 300  # how long a writer waits for other writers (SQLite's busy timeout)
 LOCK_BUCKETS = 64  # advisory lock buckets of (billing NPI, CLM01) keys (bounded lock count)
 MIGRATION_SLOT = 0xFFFF  # the lock slot of schema creation and migration
 LOCK_CLASS = 0x45444C47  # "EDLG", as SQLite's application_id
 RETRIES = 3  # an add that hits a deadlock is rolled back and run again (inputs are kept)
-SERVICE_FIELDS = ("n", "code", "modifiers", "hcr01", "hcr02", "um01", "um02", "dates",
-                  "unit_basis", "units", "hsd_quantity", "amount_cents")
+DIALECT = Dialect("postgresql", mark="%s", true="TRUE", array_types=True)
 CLAIM_FIELDS = ("id", "billing_npi", "clm01", "digest", "frequency", "member", "charge_cents",
                 "g1", "status", "add_id")
 LINE_FIELDS = ("claim_id", "member", "n", "code", "modifiers", "grp", "dos_from", "dos_to",
                "unit_basis", "units", "charge_cents", "g1")
 RESPONSE_FIELDS = ("id", "certification", "digest", "member", "um01", "um02", "hcr01", "hcr02",
                    "trace", "dates", "hsd_quantity", "add_id")
-
-
-# -- the URL ---------------------------------------------------------------------------------
-
-class Target:
-    """A ``postgresql://`` URL taken apart: what libpq gets, the schema, what may be shown."""
-
-    def __init__(self, url: str):
-        parts = urlsplit(url)
-        userinfo, at, hostport = parts.netloc.rpartition("@")
-        secrets: list[str] = []
-        shown_netloc = parts.netloc
-        if at and ":" in userinfo:
-            user, _, password = userinfo.partition(":")
-            secrets.append(password)
-            shown_netloc = f"{user}:***@{hostport}"
-        kept, shown, params = [], [], {}
-        for pair in parts.query.split("&") if parts.query else []:
-            key, eq, value = pair.partition("=")
-            name = unquote(key)
-            params[name] = unquote(value)
-            if name == "password":
-                secrets.append(value)
-                shown.append(f"{key}=***")
-                kept.append(pair)
-                continue
-            shown.append(pair)
-            if name != "schema":
-                kept.append(pair)
-        self.schema = params.get("schema")
-        self.params = params
-        self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept),
-                                    parts.fragment))
-        self.display = urlunsplit((parts.scheme, shown_netloc, parts.path, "&".join(shown),
-                                   parts.fragment))
-        self.secrets = sorted({s for v in secrets if v for s in (v, unquote(v))},
-                              key=len, reverse=True)
-
-    def mask(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def describe_error(target: Target, exc: Exception, connecting: bool = False) -> str:
-    """A psycopg error as one line naming the ledger, the password masked."""
-    display = target.display
-    diag = getattr(exc, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag is not None else None
-    text = target.mask(_one_line(primary or exc)) or type(exc).__name__
-    state = getattr(exc, "sqlstate", None)
-    if connecting:
-        return f"{display}: cannot connect to the ledger: {text}"
-    if state in ("42P01", "42703", "42883", "42P02"):  # a table/column/function is missing
-        return f"{display}: the ledger is damaged ({text}); restore it from a backup"
-    if state in ("55P03", "57014"):  # lock_not_available, query_canceled (lock_timeout)
-        return (f"{display}: the ledger stayed locked by another writer for more than"
-                f" {LOCK_TIMEOUT_S} s; try again")
-    if state == "42501":
-        return f"{display}: permission denied ({text})"
-    if state == "25006":
-        return f"{display}: the ledger is read-only ({text})"
-    if state == "3D000":
-        return f"{display}: {text}"
-    return f"{display}: ledger error: {text}"
 
 
 @contextlib.contextmanager
@@ -155,8 +85,10 @@ def key_bucket(billing_npi: str, clm01: str) -> int:
 
 # -- the backend -----------------------------------------------------------------------------
 
-class PgLedger(Ledger):
+class PgLedger(LedgerReader, Ledger):
     """A ledger in one PostgreSQL schema."""
+
+    dialect = DIALECT
 
     def __init__(self, target: Target, conn, schema: str, readonly: bool, version: int):
         self.target = target
@@ -430,70 +362,6 @@ class PgLedger(Ledger):
                 with contextlib.suppress(Exception):
                     cur.execute("COMMIT")
 
-    def _fetch_history(self, members):
-        queries = (
-            "SELECT id, billing_npi, clm01, digest, frequency, member, g1, status FROM claims"
-            " WHERE member = ANY(%s::text[])",
-            "SELECT dos_from, claim_id, n, code, modifiers, dos_to, unit_basis, units,"
-            " charge_cents, g1 FROM lines WHERE member = ANY(%s::text[])"
-            " AND dos_from IS NOT NULL ORDER BY dos_from, claim_id, n",
-            "SELECT id, member, um01, um02, hcr01, hcr02, trace, dates, hsd_quantity, digest"
-            " FROM responses WHERE member = ANY(%s::text[])",
-            "SELECT s.response_id, s.n, s.code, s.modifiers, s.hcr01, s.hcr02, s.um01, s.um02,"
-            " s.dates, s.unit_basis, s.units, s.hsd_quantity, s.amount_cents"
-            " FROM response_services s JOIN responses r ON r.id = s.response_id"
-            " WHERE r.member = ANY(%s::text[])",
-        )
-        members = list(members)
-        with self._snapshot() as cur:
-            return tuple(cur.execute(q, (members,)).fetchall() for q in queries)
-
-    def find_claims(self, member=None, clm01=None):
-        where, args = _where(("c.member", member), ("c.clm01", clm01))
-        names = ("id", "billing_npi", "clm01", "frequency", "member", "charge_cents", "g1",
-                 "status", "status_by", "recorded_at")
-        line_names = ("n", "code", "modifiers", "group", "dos_from", "dos_to", "unit_basis",
-                      "units", "charge_cents", "g1")
-        with self._snapshot() as cur:
-            claims = [dict(zip(names, row)) for row in cur.execute(
-                "SELECT c.id, c.billing_npi, c.clm01, c.frequency, c.member, c.charge_cents,"
-                " c.g1, c.status, c.status_by, a.recorded_at FROM claims c"
-                f" JOIN adds a ON a.id = c.add_id WHERE {where} ORDER BY c.id", args)]
-            lines: dict = {}
-            if claims:
-                for row in cur.execute(
-                        "SELECT claim_id, n, code, modifiers, grp, dos_from, dos_to, unit_basis,"
-                        " units, charge_cents, g1 FROM lines WHERE claim_id = ANY(%s::bigint[])"
-                        " ORDER BY claim_id, n", ([c["id"] for c in claims],)):
-                    lines.setdefault(row[0], []).append(dict(zip(line_names, row[1:])))
-        for claim in claims:
-            claim["lines"] = lines.get(claim["id"], [])
-        return claims
-
-    def find_responses(self, member=None, certification=None):
-        where, args = _where(("r.member", member), ("r.certification", certification))
-        names = ("id", "certification", "member", "um01", "um02", "hcr01", "hcr02", "trace",
-                 "dates", "hsd_quantity", "recorded_at")
-        with self._snapshot() as cur:
-            found = [dict(zip(names, row)) for row in cur.execute(
-                "SELECT r.id, r.certification, r.member, r.um01, r.um02, r.hcr01, r.hcr02,"
-                " r.trace, r.dates, r.hsd_quantity, a.recorded_at FROM responses r"
-                f" JOIN adds a ON a.id = r.add_id WHERE {where} ORDER BY r.id", args)]
-            services: dict = {}
-            if found:
-                for row in cur.execute(
-                        f"SELECT response_id, {', '.join(SERVICE_FIELDS)} FROM response_services"
-                        " WHERE response_id = ANY(%s::bigint[]) ORDER BY response_id, n",
-                        ([r["id"] for r in found],)):
-                    services.setdefault(row[0], []).append(dict(zip(SERVICE_FIELDS, row[1:])))
-        for response in found:
-            response["services"] = services.get(response["id"], [])
-        return found
-
-    def stats(self) -> dict:
-        with self._snapshot() as cur:
-            return collect_stats(cur, "postgresql", self._version)
-
 
 # -- helpers --------------------------------------------------------------------------------
 
@@ -508,15 +376,6 @@ class _Replay:
         if self._items is None:
             self._items = list(self._source)
         return self._items
-
-
-def _where(*pairs):
-    clauses, args = [], []
-    for column, value in pairs:
-        if value is not None:
-            clauses.append(f"{column} = %s")
-            args.append(value)
-    return (" AND ".join(clauses) or "TRUE"), args
 
 
 def _identify(cur, target: Target, schema: str, fresh_ok: bool) -> int:

@@ -21,13 +21,13 @@ from urllib.parse import quote
 
 from ..engine import UsageError
 from . import schema
-from .base import AddReport, Ledger, collect_stats
+from .base import AddReport, Ledger
+from .reading import Dialect, LedgerReader
 
 BUSY_TIMEOUT_S = 300.0  # how long a writer waits for another writer's add to commit
 IN_CHUNK = 900  # members per IN list (below SQLite's oldest variable limit, 999)
 CLAIM_CHUNK = 5_000  # claims per look-up and executemany
-SERVICE_FIELDS = ("n", "code", "modifiers", "hcr01", "hcr02", "um01", "um02", "dates",
-                  "unit_basis", "units", "hsd_quantity", "amount_cents")
+DIALECT = Dialect("sqlite", mark="?", true="1", in_chunk=IN_CHUNK)
 
 
 @contextlib.contextmanager
@@ -60,8 +60,10 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-class SqliteLedger(Ledger):
+class SqliteLedger(LedgerReader, Ledger):
     """A ledger in one SQLite file."""
+
+    dialect = DIALECT
 
     def __init__(self, path: str, conn: sqlite3.Connection, readonly: bool, version: int):
         self.path = path
@@ -212,102 +214,21 @@ class SqliteLedger(Ledger):
             report.responses += 1
             cur.executemany(insert_services, [(rid,) + tuple(s) for s in r.services])
 
-    # -- reading -------------------------------------------------------------------------
-    def _fetch_history(self, members):
-        queries = (
-            "SELECT id, billing_npi, clm01, digest, frequency, member, g1, status FROM claims"
-            " WHERE member IN ({})",
-            "SELECT dos_from, claim_id, n, code, modifiers, dos_to, unit_basis, units,"
-            " charge_cents, g1 FROM lines WHERE member IN ({}) AND dos_from IS NOT NULL"
-            " ORDER BY dos_from, claim_id, n",
-            "SELECT id, member, um01, um02, hcr01, hcr02, trace, dates, hsd_quantity, digest"
-            " FROM responses WHERE member IN ({})",
-            "SELECT s.response_id, s.n, s.code, s.modifiers, s.hcr01, s.hcr02, s.um01, s.um02,"
-            " s.dates, s.unit_basis, s.units, s.hsd_quantity, s.amount_cents"
-            " FROM response_services s JOIN responses r ON r.id = s.response_id"
-            " WHERE r.member IN ({})",
-        )
-        results: tuple[list, ...] = ([], [], [], [])
-        with _errors(self.display):
-            cur = self.conn.cursor()
-            cur.execute("BEGIN")  # one snapshot for every chunk and table
-            try:
-                for start in range(0, len(members), IN_CHUNK):
-                    chunk = members[start:start + IN_CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    for sql, out in zip(queries, results):
-                        out.extend(cur.execute(sql.format(marks), chunk))
-            finally:
-                with contextlib.suppress(sqlite3.Error):
-                    cur.execute("COMMIT")
-        return results
-
-    def find_claims(self, member=None, clm01=None):
-        where, args = _where(("c.member", member), ("c.clm01", clm01))
+    # -- reading (queries in ``reading.LedgerReader``) ---------------------------------
+    @contextlib.contextmanager
+    def _snapshot(self):
+        """One deferred transaction: every chunk and table is read from one snapshot."""
         with _errors(self.display):
             cur = self.conn.cursor()
             cur.execute("BEGIN")
             try:
-                claims = [dict(zip(
-                    ("id", "billing_npi", "clm01", "frequency", "member", "charge_cents", "g1",
-                     "status", "status_by", "recorded_at"), row)) for row in cur.execute(
-                    "SELECT c.id, c.billing_npi, c.clm01, c.frequency, c.member, c.charge_cents,"
-                    " c.g1, c.status, c.status_by, a.recorded_at FROM claims c"
-                    f" JOIN adds a ON a.id = c.add_id WHERE {where} ORDER BY c.id", args)]
-                for claim in claims:
-                    claim["lines"] = [dict(zip(
-                        ("n", "code", "modifiers", "group", "dos_from", "dos_to", "unit_basis",
-                         "units", "charge_cents", "g1"), row)) for row in cur.execute(
-                        "SELECT n, code, modifiers, grp, dos_from, dos_to, unit_basis, units,"
-                        " charge_cents, g1 FROM lines WHERE claim_id = ? ORDER BY n",
-                        (claim["id"],))]
-            finally:
-                with contextlib.suppress(sqlite3.Error):
-                    cur.execute("COMMIT")
-        return claims
-
-    def find_responses(self, member=None, certification=None):
-        where, args = _where(("r.member", member), ("r.certification", certification))
-        with _errors(self.display):
-            cur = self.conn.cursor()
-            cur.execute("BEGIN")
-            try:
-                found = [dict(zip(
-                    ("id", "certification", "member", "um01", "um02", "hcr01", "hcr02", "trace",
-                     "dates", "hsd_quantity", "recorded_at"), row)) for row in cur.execute(
-                    "SELECT r.id, r.certification, r.member, r.um01, r.um02, r.hcr01, r.hcr02,"
-                    " r.trace, r.dates, r.hsd_quantity, a.recorded_at FROM responses r"
-                    f" JOIN adds a ON a.id = r.add_id WHERE {where} ORDER BY r.id", args)]
-                for response in found:
-                    response["services"] = [dict(zip(SERVICE_FIELDS, row)) for row in cur.execute(
-                        f"SELECT {', '.join(SERVICE_FIELDS)} FROM response_services"
-                        " WHERE response_id = ? ORDER BY n", (response["id"],))]
-            finally:
-                with contextlib.suppress(sqlite3.Error):
-                    cur.execute("COMMIT")
-        return found
-
-    def stats(self) -> dict:
-        with _errors(self.display):
-            cur = self.conn.cursor()
-            cur.execute("BEGIN")
-            try:
-                return collect_stats(cur, "sqlite", self._version)
+                yield cur
             finally:
                 with contextlib.suppress(sqlite3.Error):
                     cur.execute("COMMIT")
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-def _where(*pairs):
-    clauses, args = [], []
-    for column, value in pairs:
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            args.append(value)
-    return (" AND ".join(clauses) or "1"), args
-
 
 def _create_file(path: str) -> None:
     """Create an empty ledger file with mode 0600 (unless it exists: then leave it)."""
