@@ -420,7 +420,7 @@ class Linter:
                 if summary.scope_note is None:
                     summary.scope_note = scope_note(event.payer, event.where, path, "TAR")
                 for rule in structural_tar_rules:
-                    if purpose in getattr(rule, "tar_kinds", ("request",)):
+                    if purpose in rule.tar_kinds:
                         findings.extend(rule.check_tar(event, ctx))
                 return
             if purpose == "request":
@@ -429,7 +429,7 @@ class Linter:
                 summary.tar_responses += 1
                 batch.add_response(event)
             for rule in tar_rules:
-                if purpose in getattr(rule, "tar_kinds", ("request",)):
+                if purpose in rule.tar_kinds:
                     findings.extend(rule.check_tar(event, ctx))
 
         read = FileRead(stream, path, file_no, report, on_claim, on_tar,

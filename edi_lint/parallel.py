@@ -41,6 +41,7 @@ import tempfile
 from .engine import FileSummary, Linter, jobs_for, open_input
 from .errors import UsageError
 from .payer_scope import scope_finding
+from .rules.base import Rule
 
 _WORKER = None  # in a worker: (its own linter, files, the work, its order, the counter, spool)
 
@@ -214,7 +215,8 @@ def _joined(linter: Linter, path, file_no, parts, units) -> list:
         return [result]
     summary = FileSummary(path)
     findings, seen_x107, facts = [], set(), []
-    per_file = {rule.code: rule for rule in linter.rules if hasattr(rule, "join_parts")}
+    per_file = {rule.code: rule for rule in linter.rules
+                if type(rule).join_parts is not Rule.join_parts}
     capped: dict[str, list] = {code: [] for code in per_file}  # code -> findings a part
     for part_summary, part_findings, part_facts, _error, _reached in units:
         for found in capped.values():
@@ -406,7 +408,7 @@ def batch_findings(rules, batch, ctx) -> list:
     Without fork (spawn, forkserver) or on a small batch they all run here. If the child
     fails, its half runs here too: the same findings, or the same error, as in one process.
     """
-    halved = [rule for rule in rules if getattr(rule, "by_member", False)]
+    halved = [rule for rule in rules if rule.by_member]
     start_method = os.environ.get("EDI_LINT_START_METHOD") or None
     if not halved or len(batch.lines) < FORK_FINISH_LINES \
             or multiprocessing.get_context(start_method).get_start_method() != "fork":

@@ -34,6 +34,15 @@ text added to the end of the default profile, e.g. ``[[scope]]`` entries, loaded
 ``{ claims = [...] }`` (837P) or ``{ kind = "278_request" | "278_response", ... }`` whose other
 keys go to ``build_278_request`` / ``build_278_response`` (``lines`` as TarLine tables,
 ``events`` as Event tables).
+
+One runner (``tests/test_cases.py``) runs every case file; ``run_and_check`` there picks how:
+
+* ``tar_*`` and ``x12_*`` files are *positioned* cases (``poscase.py``): files edited as
+  text, findings compared with their file and segment index;
+* a case with ``history`` (ledger lines: code, modifiers, dos, units, charge, member,
+  clm01, freq, status) or ``history_responses`` (278 response tables) runs with that
+  history injected into the batch as a ledger would (``run_history_case``);
+* any other case runs with ``run_case`` and ``check_case``.
 """
 from __future__ import annotations
 
@@ -42,7 +51,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from edi_lint.dates import parse_period
 from edi_lint.engine import Linter, Options
+from edi_lint.model.common import money_cents
+from edi_lint.model.facts import LineFact
 from edi_lint.testing import x12build as xb
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
@@ -101,7 +113,7 @@ def make_claim(d: dict[str, Any]) -> xb.Claim:
     return xb.Claim(**d)
 
 
-def _tar_kw(d: dict[str, Any]) -> dict[str, Any]:
+def tar_kwargs(d: dict[str, Any]) -> dict[str, Any]:
     d = dict(d)
     d.pop("kind", None)
     if "lines" in d:
@@ -129,9 +141,9 @@ def build_file(spec: dict[str, Any]) -> str:
         kw = {k: v for k, v in spec.items() if k not in ("kind", "claims")}
         return xb.build_837([make_claim(c) for c in spec["claims"]], **kw)
     if kind == "278_request":
-        return xb.build_278_request(**_tar_kw(spec))
+        return xb.build_278_request(**tar_kwargs(spec))
     if kind == "278_response":
-        return xb.build_278_response(**_tar_kw(spec))
+        return xb.build_278_response(**tar_kwargs(spec))
     raise ValueError(f"unknown file kind {kind!r}")
 
 
@@ -207,3 +219,55 @@ def check_case(case: dict[str, Any], findings) -> None:
     for text in case.get("absent_in_messages", ()):
         for f in findings:
             assert text not in f.message, f"case {case['name']}: {text!r} in {f.message!r}"
+
+
+# --------------------------------------------------------------------------- history cases (ledger lines and responses)
+
+
+def _period(value):
+    if isinstance(value, (list, tuple)):
+        return parse_period("RD8", f"{value[0]}-{value[1]}")
+    return parse_period("D8", value)
+
+
+def history_facts(specs, profile) -> list[LineFact]:
+    """Ledger lines as the ledger returns them: loc None, order (-1, i)."""
+    out = []
+    for i, h in enumerate(specs):
+        code, mods = h["code"], tuple(h.get("modifiers", ()))
+        d_from, d_to = _period(h["dos"])
+        entry = profile.match(code, frozenset(mods), d_from)
+        clm01 = h.get("clm01", f"H{i}")
+        fact = LineFact(h.get("member", "MBR0001"), code, frozenset(mods), "-".join((code,) + mods),
+                        entry.group if entry else None, d_from, d_to, float(h.get("units", 1)),
+                        money_cents(h.get("charge", "400.00")), "UN", (xb.DEFAULT_NPI, clm01),
+                        clm01, h.get("freq", "1"), (-1, i), (), None, 1)
+        fact.status = h.get("status", "active")
+        out.append(fact)
+    return out
+
+
+def history_responses(specs, tmp_path) -> list:
+    """TarResponse objects of 278 responses, read by the engine, as ledger history."""
+    out = []
+    for n, spec in enumerate(specs, 1):
+        path = tmp_path / f"history{n}.x12"
+        path.write_text(build_file({"kind": "278_response", **spec}), encoding="utf-8")
+        linter = Linter(Options())
+        linter.run([str(path)])
+        out.extend(linter.ctx.batch.responses)
+    return out
+
+
+def run_history_case(case, tmp_path):
+    paths = []
+    for n, spec in enumerate(case_files(case), 1):
+        path = tmp_path / f"case{n}.x12"
+        path.write_text(build_file(spec), encoding="utf-8", newline="")
+        paths.append(str(path))
+    responses = history_responses(case.get("history_responses", ()), tmp_path)
+    linter = Linter(Options(select=tuple(case.get("select", ())),
+                            show_phi=bool(case.get("show_phi", False))))
+    linter.ctx.batch.history = history_facts(case.get("history", ()), linter.profile)
+    linter.ctx.batch.history_responses = responses
+    return linter.run(paths).findings

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 
 from edi_lint.engine import Options, lint
 from edi_lint.ack import NotCollected, write_277ca, write_999
@@ -82,8 +83,7 @@ def _claims():
     ("fixtures/278/ecm_tar_mistakes_request.x12", "999"),
 ])
 def test_golden_acknowledgment(fixture, fmt):
-    proc = subprocess.run([sys.executable, "-m", "edi_lint", "check", "--format", fmt,
-                           "--ack-date", DATE, fixture], cwd=ROOT, capture_output=True, text=True)
+    proc = run_cli("check", "--format", fmt, "--ack-date", DATE, fixture, cwd=ROOT)
     assert proc.returncode in (0, 1), proc.stderr
     golden = GOLDEN / f"{Path(fixture).stem}.{fmt}"
     if UPDATE or not golden.exists():

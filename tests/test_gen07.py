@@ -1,25 +1,17 @@
 """GEN-07 (B307): claim lines against the approved TARs of the batch and the ledger.
 
-Table-driven cases in ``tests/cases/tar_gen07.toml`` (run by ``test_tar_rules.run_tar_case``),
+Table-driven cases in ``tests/cases/tar_gen07.toml`` (run by ``tests/test_cases.py``),
 plus the ledger side: history responses are TAR data, history lines count first.
 """
 from __future__ import annotations
 
 import pytest
-from rulecase import load_cases
-from test_tar_rules import case_id, run_tar_case
 
 from edi_lint.engine import Linter, Options
 from edi_lint.model.facts import LineFact
 from edi_lint.rules import get
 from edi_lint.testing import x12build as xb
 
-CASES = load_cases("tar_gen07.toml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_gen07_case(case, tmp_path):
-    run_tar_case(case, tmp_path)
 
 
 def test_gen07_rule_metadata():

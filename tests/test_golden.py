@@ -1,7 +1,7 @@
 """Golden CLI output: `edi-lint check --format json` of a few fixtures, byte for byte.
 
-Each fixture is linted alone through the real CLI, from the repository root (so paths
-in the output are stable), and its JSON document is compared with
+Each fixture is linted alone through the real CLI (in process, ``tests/clirun.py``), from
+the repository root (so paths in the output are stable), and its JSON document is compared with
 ``tests/golden/<fixture>.json``. The tool version is left out of the comparison.
 
 After an intended change of findings, regenerate and review the diff::
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -36,8 +35,7 @@ UPDATE = os.environ.get("EDI_LINT_UPDATE_GOLDEN") == "1"
 
 
 def _run(fixture: str) -> tuple[int, dict]:
-    out = subprocess.run([sys.executable, "-m", "edi_lint", "check", "--format", "json", fixture],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = run_cli("check", "--format", "json", fixture, cwd=ROOT)
     assert out.returncode in (0, 1), out.stderr
     doc = json.loads(out.stdout)
     doc["tool"].pop("version")
@@ -46,8 +44,7 @@ def _run(fixture: str) -> tuple[int, dict]:
 
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_golden(fixture):
-    if not (ROOT / fixture).exists():
-        pytest.skip(f"{fixture} is not in this checkout")
+    assert (ROOT / fixture).exists(), f"{fixture} is not in this checkout"
     code, doc = _run(fixture)
     golden = GOLDEN / (Path(fixture).stem + ".json")
     text = json.dumps({"exit_code": code, "output": doc}, indent=2, sort_keys=False) + "\n"

@@ -104,11 +104,6 @@ def findings(paths, ledger_path=None, codes=None):
             if codes is None or f.rule in codes]
 
 
-def needs(*codes):
-    missing = [c for c in codes if get(c) is None]
-    return pytest.mark.skipif(bool(missing), reason=f"rule(s) {missing} not registered yet")
-
-
 def loaded(paths, ledger_path):
     """The batch of a check of ``paths`` against the ledger, after ``load_into``."""
     linter = Linter(Options(ledger=ledger_path))
@@ -119,7 +114,6 @@ def loaded(paths, ledger_path):
 # --------------------------------------------------------------------------- limits across files
 
 
-@needs("B101")
 def test_ecm01_second_monthly_line_of_the_month_in_a_later_file(files, ledger):
     first = files("june1", claim("C100", "G9008", ["U1"], "20250603", g1="ECM1"))
     second = files("june2", claim("C200", "G9012", ["U2"], "20250620", g1="ECM1"))
@@ -128,7 +122,6 @@ def test_ecm01_second_monthly_line_of_the_month_in_a_later_file(files, ledger):
     assert findings([second], ledger, codes={"B101"}) == [("B101", "C200", 1, "SV1")]
 
 
-@needs("B101")
 def test_ecm01_message_names_the_ledger_line_not_the_member(files, ledger):
     record(ledger, files("a", claim("C100", "G9008", ["U1"], "20250603", member="MBRSECRET")))
     second = files("b", claim("C200", "G9012", ["U2"], "20250620", member="MBRSECRET"))
@@ -137,7 +130,6 @@ def test_ecm01_message_names_the_ledger_line_not_the_member(files, ledger):
     assert len(messages) == 1 and "MBRSECRET" not in messages[0]
 
 
-@needs("B103")
 def test_ecm03_engagement_recorded_earlier(files, ledger):
     record(ledger, files("a", claim("C100", "G9012", [], "20250301", g1="ECM1")))
     second = files("b", claim("C200", "G9012", [], "20250610", g1="ECM1"))
@@ -145,7 +137,6 @@ def test_ecm03_engagement_recorded_earlier(files, ledger):
     assert findings([second], ledger, codes={"B103"}) == [("B103", "C200", 1, "SV1")]
 
 
-@needs("B104")
 def test_ecm04_outreach_window_spans_files(files, ledger):
     first = files("a", *[claim(f"C10{d}", "G9008", ["U8"], f"2025060{d}") for d in range(1, 5)])
     second = files("b", claim("C205", "G9012", ["U8"], "20250605"),
@@ -155,7 +146,6 @@ def test_ecm04_outreach_window_spans_files(files, ledger):
     assert findings([second], ledger, codes={"B104"}) == [("B104", "C206", 1, "SV1")]
 
 
-@needs("B104")
 def test_ecm04_ledger_lines_dated_after_the_batch_count_too(files, ledger):
     # History counts first whatever its dates (billing-rules.md §9).
     record(ledger, files("a", *[claim(f"C1{d}", "G9008", ["U8"], f"2025061{d}")
@@ -164,7 +154,6 @@ def test_ecm04_ledger_lines_dated_after_the_batch_count_too(files, ledger):
     assert findings([second], ledger, codes={"B104"}) == [("B104", "C200", 1, "SV1")]
 
 
-@needs("B105")
 def test_ecm05_enrollment_from_the_ledger(files, ledger):
     record(ledger, files("a", claim("C100", "G9008", ["U1"], "20250501", g1="ECM1")))
     second = files("b", claim("C200", "G9008", ["U8"], "20250610"))
@@ -172,7 +161,6 @@ def test_ecm05_enrollment_from_the_ledger(files, ledger):
     assert findings([second], ledger, codes={"B105"}) == [("B105", "C200", 1, "SV1")]
 
 
-@needs("B201")
 def test_cs01_housing_navigation_once_a_month_across_files(files, ledger):
     record(ledger, files("a", claim("C100", "H0043", ["U6"], "20250602", g1="CS1")))
     second = files("b", claim("C200", "H2016", ["U6"], "20250616", g1="CS1"))
@@ -180,7 +168,6 @@ def test_cs01_housing_navigation_once_a_month_across_files(files, ledger):
     assert findings([second], ledger, codes={"B201"}) == [("B201", "C200", 1, "SV1")]
 
 
-@needs("B202")
 def test_cs02_tenancy_units_across_files(files, ledger):
     record(ledger, files("a", claim("C100", "T2040", ["U6"], "20250603", units="2", g1="CS1")))
     second = files("b", claim("C200", "T2041", ["U6"], "20250615", g1="CS1"),
@@ -189,7 +176,6 @@ def test_cs02_tenancy_units_across_files(files, ledger):
     assert findings([second], ledger, codes={"B202"}) == [("B202", "C200", 1, "SV1")]
 
 
-@needs("B207")
 def test_cs07_grocery_box_window_spans_files(files, ledger):
     record(ledger, files("a", claim("C100", "S9977", ["U6"], "20250603", g1="CS1")))
     second = files("b", claim("C200", "S9977", ["U6"], "20250606", g1="CS1"),
@@ -197,7 +183,6 @@ def test_cs07_grocery_box_window_spans_files(files, ledger):
     assert findings([second], ledger, codes={"B207"}) == [("B207", "C200", 1, "SV1")]
 
 
-@needs("B307")
 def test_gen07_tar_recorded_earlier(files, ledger, tmp_path):
     tar = tmp_path / "tar.x12"
     tar.write_text(xb.build_278_response(
@@ -214,7 +199,6 @@ def test_gen07_tar_recorded_earlier(files, ledger, tmp_path):
     assert findings([late], ledger, codes={"B307"}) == [("B307", "C202", 1, "SV1")]
 
 
-@needs("B307")
 def test_gen07_units_billed_earlier_count_against_the_approved_quantity(files, ledger, tmp_path):
     tar = tmp_path / "tar.x12"
     tar.write_text(xb.build_278_response(
@@ -258,8 +242,7 @@ CROSS_FILE = [
 @pytest.mark.parametrize("rule, recorded, checked, expected", CROSS_FILE,
                          ids=[case[0] for case in CROSS_FILE])
 def test_limit_counts_the_ledger(files, ledger, rule, recorded, checked, expected):
-    if get(rule) is None:
-        pytest.skip(f"rule {rule} not registered yet")
+    assert get(rule) is not None, f"rule {rule} is not registered"
     record(ledger, files("recorded", *recorded))
     second = files("checked", *checked)
     assert findings([second], codes={rule}) == []
@@ -387,14 +370,14 @@ def test_rechecking_a_recorded_file_gives_no_new_findings(files, ledger):
                   *[claim(f"C11{d}", "G9008", ["U8"], f"2025050{d}") for d in range(1, 8)])
     second = files("b", claim("C200", "G9012", ["U2"], "20250620", g1="ECM1"))
     alone = findings([first])
-    assert any(code == "B104" for code, *_ in alone) or get("B104") is None
+    assert any(code == "B104" for code, *_ in alone)
     record(ledger, first)
     assert findings([first], ledger) == alone
     assert "(9 already recorded)" in record(ledger, first, second)
     # both files recorded: checking them again as one batch is checking them without history
     assert findings([first, second], ledger) == findings([first, second])
-    if get("B101"):  # the later file alone: the first file's June line is history
-        assert findings([second], ledger, codes={"B101"}) == [("B101", "C200", 1, "SV1")]
+    # the later file alone: the first file's June line is history
+    assert findings([second], ledger, codes={"B101"}) == [("B101", "C200", 1, "SV1")]
 
 
 # --------------------------------------------------------------------------- voids and replacements
@@ -408,8 +391,7 @@ def test_void_recorded_in_the_ledger_cancels_the_recorded_claim(files, ledger):
     batch = loaded([second], ledger)
     assert sorted((f.claim_id, f.frequency, f.status) for f in batch.history) == [
         ("C100", "1", "void"), ("C100", "8", "void")]
-    if get("B101"):
-        assert findings([second], ledger, codes={"B101"}) == []
+    assert findings([second], ledger, codes={"B101"}) == []
     with open_ledger(ledger) as led:
         assert {c["frequency"]: c["status"] for c in led.find_claims(clm01="C100")} == {
             "1": "void", "8": "void"}
@@ -423,9 +405,8 @@ def test_replacement_recorded_in_the_ledger_supersedes_the_recorded_claim(files,
     july = files("july", claim("C201", "G9012", ["U2"], "20250720"))
     assert sorted((f.frequency, f.status) for f in loaded([june], ledger).history) == [
         ("1", "superseded"), ("7", "active")]
-    if get("B101"):
-        assert findings([june], ledger, codes={"B101"}) == []
-        assert findings([july], ledger, codes={"B101"}) == [("B101", "C201", 1, "SV1")]
+    assert findings([june], ledger, codes={"B101"}) == []
+    assert findings([july], ledger, codes={"B101"}) == [("B101", "C201", 1, "SV1")]
 
 
 def test_one_add_holding_a_claim_its_replacement_and_a_duplicate(files, ledger):
@@ -454,8 +435,7 @@ def test_void_in_the_batch_cancels_the_recorded_claim(files, ledger):
                        claim("C200", "G9012", ["U2"], "20250620"))
     assert [(f.claim_id, f.status) for f in loaded([batch_file], ledger).history] == [
         ("C100", "void")]
-    if get("B101"):
-        assert findings([batch_file], ledger, codes={"B101"}) == []
+    assert findings([batch_file], ledger, codes={"B101"}) == []
 
 
 def test_replacement_in_the_batch_supersedes_the_recorded_claim(files, ledger):
@@ -463,12 +443,11 @@ def test_replacement_in_the_batch_supersedes_the_recorded_claim(files, ledger):
     batch_file = files("b", claim("C100", "G9012", ["U2"], "20250620", freq="7"))
     assert [(f.claim_id, f.status) for f in loaded([batch_file], ledger).history] == [
         ("C100", "superseded")]
-    if get("B101"):
-        assert findings([batch_file], ledger, codes={"B101"}) == []
-        # the replacement counts: a second monthly line in June is flagged
-        both = files("c", claim("C100", "G9012", ["U2"], "20250620", freq="7"),
-                     claim("C300", "G9008", ["U1"], "20250625"))
-        assert findings([both], ledger, codes={"B101"}) == [("B101", "C300", 1, "SV1")]
+    assert findings([batch_file], ledger, codes={"B101"}) == []
+    # the replacement counts: a second monthly line in June is flagged
+    both = files("c", claim("C100", "G9012", ["U2"], "20250620", freq="7"),
+                 claim("C300", "G9008", ["U1"], "20250625"))
+    assert findings([both], ledger, codes={"B101"}) == [("B101", "C300", 1, "SV1")]
 
 
 def test_replacement_in_the_batch_leaves_other_billing_npis_alone(files, ledger):
@@ -487,8 +466,7 @@ def test_rechecking_an_original_the_ledger_knows_as_replaced(files, ledger):
     assert [(f.frequency, f.status) for f in batch.history] == [("7", "active")]
     # and the batch's copy of the original is superseded, as the ledger knows
     assert [(f.claim_id, f.status) for f in batch.lines] == [("C100", "superseded")]
-    if get("B101"):
-        assert findings([original], ledger, codes={"B101"}) == []
+    assert findings([original], ledger, codes={"B101"}) == []
 
 
 def test_rechecking_a_recorded_replacement_does_not_supersede_later_ones(files, ledger):

@@ -213,9 +213,6 @@ def test_stats_counts_without_member_ids(x12, ledger):
 
 
 def test_check_with_a_ledger_flags_across_files_and_exits_1(x12, ledger):
-    from edi_lint.rules.registry import get
-    if get("B101") is None:
-        pytest.skip("rule B101 not registered yet")
     first = x12("a", claims("C", 1, member="M1"))
     second = x12("b", [xb.Claim("D0", [xb.Line("G9012", ["U2"], dos="20250620",
                                                g1=["ECM1"])], member="M1")])

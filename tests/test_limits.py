@@ -1,95 +1,29 @@
 """Batch-wide limit rules (rules/limits.py, ecm_limits.py, cs_limits.py).
 
-Table-driven from tests/cases/limits_*.toml: each case builds valid X12 files with
-edi_lint.testing.x12build, runs the real engine (history injected into the batch as a
-ledger would), and asserts the exact findings: rule code, tip id, severity, claim id,
-service line and segment. Then the mechanism on its own, the fixtures, and speed.
+Their table-driven cases are tests/cases/limits_*.toml (run by tests/test_cases.py, history
+injected into the batch as a ledger would). Here: the metadata, the mechanism on its own and
+the fixtures. The speed of the batch rules is reported by bench/suite_timings.py.
 """
 from __future__ import annotations
 
-import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from edi_lint.batch import Batch
-from edi_lint.dates import parse_period
 from edi_lint.engine import Linter, Options
-from edi_lint.model.common import money_cents
 from edi_lint.model.facts import FactLocation, LineFact
-from edi_lint.profiles import load_profile
 from edi_lint.profiles.loader import Limit
 from edi_lint.rules import limits as L
 from edi_lint.rules.registry import get
-from edi_lint.testing import x12build as xb
-from rulecase import build_file, case_files, check_case, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = load_cases("limits_*")
 
 MINE = {"B101": ("ECM-01", "error"), "B103": ("ECM-03", "error"), "B104": ("ECM-04", "error"),
         "B105": ("ECM-05", "error"), "B201": ("CS-01", "error"), "B202": ("CS-02", "error"),
         "B203": ("CS-03", "error"), "B204": ("CS-04", "error"), "B205": ("CS-05", "error"),
         "B206": ("CS-06", "error"), "B207": ("CS-07", "error"), "B208": ("CS-08", "error"),
         "B209": ("CS-09", "error"), "B211": ("CS-11", "warning")}
-
-
-# --------------------------------------------------------------------------- the runner
-
-
-def _dos(value):
-    if isinstance(value, (list, tuple)):
-        return parse_period("RD8", f"{value[0]}-{value[1]}")
-    return parse_period("D8", value)
-
-
-def history_facts(specs, profile) -> list[LineFact]:
-    """Ledger lines as the ledger returns them: loc None, order (-1, i)."""
-    out = []
-    for i, h in enumerate(specs):
-        code, mods = h["code"], tuple(h.get("modifiers", ()))
-        d_from, d_to = _dos(h["dos"])
-        entry = profile.match(code, frozenset(mods), d_from)
-        clm01 = h.get("clm01", f"H{i}")
-        fact = LineFact(h.get("member", "MBR0001"), code, frozenset(mods), "-".join((code,) + mods),
-                        entry.group if entry else None, d_from, d_to, float(h.get("units", 1)),
-                        money_cents(h.get("charge", "400.00")), "UN", (xb.DEFAULT_NPI, clm01),
-                        clm01, h.get("freq", "1"), (-1, i), (), None, 1)
-        fact.status = h.get("status", "active")
-        out.append(fact)
-    return out
-
-
-def history_responses(specs, tmp_path) -> list:
-    """TarResponse objects of 278 responses, read by the engine, as ledger history."""
-    out = []
-    for n, spec in enumerate(specs, 1):
-        path = tmp_path / f"history{n}.x12"
-        path.write_text(build_file({"kind": "278_response", **spec}), encoding="utf-8")
-        linter = Linter(Options())
-        linter.run([str(path)])
-        out.extend(linter.ctx.batch.responses)
-    return out
-
-
-def run_limits_case(case, tmp_path):
-    paths = []
-    for n, spec in enumerate(case_files(case), 1):
-        path = tmp_path / f"case{n}.x12"
-        path.write_text(build_file(spec), encoding="utf-8", newline="")
-        paths.append(str(path))
-    responses = history_responses(case.get("history_responses", ()), tmp_path)
-    linter = Linter(Options(select=tuple(case.get("select", ())),
-                            show_phi=bool(case.get("show_phi", False))))
-    linter.ctx.batch.history = history_facts(case.get("history", ()), linter.profile)
-    linter.ctx.batch.history_responses = responses
-    return linter.run(paths).findings
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['rule']}-{c['name']}" for c in CASES])
-def test_case(case, tmp_path):
-    check_case(case, run_limits_case(case, tmp_path))
 
 
 # --------------------------------------------------------------------------- metadata
@@ -106,13 +40,6 @@ def test_rule_metadata(code):
     doc = rule.doc()
     for part in ("What it does:", "Why it matters:", "Example that fails:", "Example that passes:"):
         assert part in doc, (code, part)
-
-
-@pytest.mark.parametrize("code", sorted(MINE))
-def test_every_rule_has_a_pass_and_a_fail_case(code):
-    fails = [c for c in CASES if any(e["rule"] == code for e in c.get("expect", ()))]
-    passes = [c for c in CASES if c["rule"] == code and not c.get("expect")]
-    assert fails and passes, code
 
 
 def test_no_number_of_the_limits_is_written_in_rule_code():
@@ -238,35 +165,3 @@ def test_mistake_fixtures():
         ("B209", "CS-09", "error", "S310", 1), ("B211", "CS-11", "warning", "S312", 1),
         ("B211", "CS-11", "warning", "S312", 2),
     ])
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_batch_rules_are_fast_on_a_large_batch():
-    """100,000 lines over 20,000 members: the batch rules run in a few seconds at most."""
-    profile = load_profile()
-    batch = Batch(profile)
-    codes = [("G9008", ("U8",)), ("G9008", ("U1",)), ("S5170", ("U6",)), ("S9977", ("U6",)),
-             ("T2033", ("U6",)), ("T2040", ("U6",)), ("H0044", ("U2",))]
-    start = date(2025, 1, 1)
-    for i in range(100_000):
-        code, mods = codes[i % len(codes)]
-        d = start + timedelta(days=(i * 7) % 365)
-        entry = profile.match(code, frozenset(mods), d)
-        loc = FactLocation("big.x12", xb_pos(i), xb_pos(i), f"C{i}", 1)
-        batch.lines.append(LineFact(f"M{i % 20_000}", code, frozenset(mods), code, entry.group,
-                                    d, d, 1.0, 10000, "UN", ("npi", f"C{i}"), f"C{i}", "1",
-                                    (0, i), (), loc, 1))
-    linter = Linter(Options(select=SELECT), profile=profile)
-    linter.ctx.batch = batch
-    t0 = time.perf_counter()
-    findings = linter.finish().findings
-    elapsed = time.perf_counter() - t0
-    assert findings  # the synthetic batch breaks some limits
-    assert elapsed < 10, elapsed
-
-
-def xb_pos(i):
-    from edi_lint.model.common import Pos
-    return Pos(i + 1, i + 1, 1, 0, "SV1", "2400", "")

@@ -235,7 +235,7 @@ def test_by_member_rules_split_the_members_between_two_processes(tmp_path):
     linter = Linter(Options(select=("ECM-01",)))
     linter.run([str(path)])
     batch, ctx = linter.ctx.batch, linter.ctx
-    rules = [rule for rule in linter.batch_rules if getattr(rule, "by_member", False)]
+    rules = [rule for rule in linter.batch_rules if rule.by_member]
     assert rules and all(rule.by_member for rule in rules)
     whole = [list(rule.check_batch(batch, ctx)) for rule in rules]
     halves = [parallel._shard(rules, batch, ctx, k) for k in (0, 1)]

@@ -4,14 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from rulecase import check_case, load_cases, run_case
-
-CASES = load_cases("scope_*")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['rule']}-{c['name']}" for c in CASES])
-def test_case(case, tmp_path):
-    check_case(case, run_case(case, tmp_path))
 
 
 # --------------------------------------------------------------------------- helpers

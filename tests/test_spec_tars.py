@@ -2,8 +2,8 @@
 
 Built only from ``shared/spec/billing-rules.md`` (and its seed): ECMTAR-01..04, CSTAR-01..09,
 GEN-07, the TAR part of ECM-05, and the history (ledger) semantics of §1 / §9. Every scenario
-writes X12 files built with ``edi_lint.testing.x12build``, runs the real CLI in a subprocess
-(``python -m edi_lint check --format json``, ``ledger add``) and asserts on the JSON contract:
+writes X12 files built with ``edi_lint.testing.x12build``, runs the real CLI in process
+(``edi-lint check --format json``, ``ledger add``, through ``tests/clirun.py``) and asserts on the JSON contract:
 tip, severity, segment_id, loop, claim_id / service_line, the physical line of the finding, and
 the absence of findings where the spec says there are none.
 """
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 
 import pytest
+from clirun import run_cli
 
 from edi_lint.testing.x12build import (
     Claim,
@@ -43,10 +42,8 @@ def _write(tmp_path, text: str, stem: str = "f") -> str:
 
 
 def _cli(*args):
-    proc = subprocess.run([sys.executable, "-m", "edi_lint", *args], capture_output=True,
-                          text=True, timeout=180)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
+    """``edi-lint *args`` in process: an escaped exception fails the test."""
+    return run_cli(*args)
 
 
 def lint(tmp_path, *texts, ledger: str | None = None) -> dict:

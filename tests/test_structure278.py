@@ -1,28 +1,20 @@
 """278 structure (no tip): required segments and code values the project checks itself
 (pyx12 has no 5010 278 map), HL order and parents, and the real-world 278 corpus.
 
-Cases: ``tests/cases/tar_structure.toml`` (run by ``test_tar_rules.run_tar_case``).
+Cases: ``tests/cases/tar_structure.toml`` (run by ``tests/test_cases.py``).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from rulecase import load_cases
-from test_tar_rules import case_id, run_tar_case
 
 from edi_lint.engine import Linter, Options
 from edi_lint.rules import all_rules, get
 from edi_lint.testing import x12build as xb
 
-CASES = load_cases("tar_structure.toml")
 STRUCTURE_278 = ("S201", "S202", "S203", "S204", "S205", "S206", "S210", "S211", "S212",
                  "S213", "S214", "S215", "S216", "S217", "S218", "S219", "S220", "S221", "S222")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_structure278_case(case, tmp_path):
-    run_tar_case(case, tmp_path)
 
 
 @pytest.mark.parametrize("code", STRUCTURE_278)
@@ -36,8 +28,6 @@ def test_structure278_codes_registered_and_documented(code):
     for part in ("What it does:", "Why it matters:", "Example that fails:",
                  "Example that passes:"):
         assert part in doc
-    named = [c for c in CASES if any(e["rule"] == code for e in c.get("expect", ()))]
-    assert named, f"{code}: no failing case"
 
 
 def test_names_are_unique_among_all_rules():

@@ -1,23 +1,8 @@
-"""Table-driven cases of the TAR (278 request) rules: ECMTAR-01..04 (B401-B404), CSTAR-01..09
-(B501-B509). Cases live in ``tests/cases/tar_ecm.toml`` and ``tests/cases/tar_cs.toml``.
+"""The TAR (278 request) rules: ECMTAR-01..04 (B401-B404), CSTAR-01..09 (B501-B509).
 
-The runner here is shared by ``test_gen07.py`` and ``test_structure278.py``. Besides the
-keys of ``rulecase.py`` it understands, in a file table:
-
-* ``replace = [["old", "new"], ["old", "new", count]]``: text edits of the built X12
-  (to write what the builder cannot: a missing segment, a bad code);
-* ``kind = "278_multi"`` with ``transactions = [{request or response keys, "kind": ...}]``:
-  several 278 transaction sets in one functional group of one file;
-
-and, in an ``[[case.expect]]`` table, where a 278 finding points:
-
-* ``event = n``: the UM of the n-th 2000E of the file (its HL with ``segment = "HL"``);
-* ``service = n``: the SV1 of the n-th 2000F of the file;
-* ``at = "segment text prefix"`` (+ ``nth``): the n-th segment starting with that text;
-* ``file = n``: the file of the case (default 1).
-
-Findings are compared exactly: rule, tip, severity, file, segment id, segment index (278),
-claim id and service line (837P); 278 findings must have no claim id and no service line.
+Their cases live in ``tests/cases/tar_ecm.toml`` and ``tests/cases/tar_cs.toml`` (run by
+``tests/test_cases.py``, positioned cases of ``tests/rulecase.py``); here, the metadata,
+responses and the fixtures.
 """
 from __future__ import annotations
 
@@ -25,139 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from rulecase import _tar_kw, build_file, lint_paths, load_cases
+from rulecase import lint_paths
 
 from edi_lint.rules import all_rules
 from edi_lint.testing import x12build as xb
 
-# --------------------------------------------------------------------------- the runner
-
-
-def _segments(text: str) -> list[str]:
-    """The segments of a built file (terminator '~'), in order; index 0 is segment 1."""
-    return [s.strip() for s in text.split("~") if s.strip()]
-
-
-def _tx(spec: dict):
-    kw = dict(spec)
-    kind = kw.pop("kind")
-    kw = _tar_kw(kw)
-    if kind == "278_request":
-        return xb.transaction_278_request(**kw)
-    return xb.transaction_278_response(**kw)
-
-
-def build_case_file(spec: dict) -> str:
-    spec = dict(spec)
-    edits = spec.pop("replace", ())
-    if spec.get("kind") == "278_multi":
-        txs = []
-        for n, t in enumerate(spec.pop("transactions"), 1):
-            t = dict(t)
-            t.setdefault("st_control", f"{n:04d}")
-            txs.append(_tx(t))
-        text = xb.interchange([txs])
-    else:
-        text = build_file(spec)
-    for edit in edits:
-        old, new = edit[0], edit[1]
-        count = edit[2] if len(edit) > 2 else -1
-        assert old in text, f"replace: {old!r} is not in the built file"
-        text = text.replace(old, new, count)
-    return text
-
-
-def _nth_after(segs, opener, target, n):
-    """Index (1-based) of the first ``target`` segment after the n-th ``opener`` HL."""
-    seen = 0
-    for i, s in enumerate(segs):
-        parts = s.split("*")
-        if parts[0] == "HL" and len(parts) > 3 and parts[3] == opener:
-            seen += 1
-            if seen == n:
-                if target == "HL":
-                    return i + 1
-                for j in range(i + 1, len(segs)):
-                    if segs[j].startswith("HL*"):
-                        break
-                    if segs[j].split("*")[0] == target:
-                        return j + 1
-                raise AssertionError(f"no {target} in the {n}th HL {opener}")
-    raise AssertionError(f"no {n}th HL {opener}")
-
-
-def _expected(e: dict, texts: list[str]) -> tuple:
-    file_no = e.get("file", 1)
-    segs = _segments(texts[file_no - 1])
-    index = None
-    if "event" in e:
-        segment = e.get("segment", "UM")
-        index = _nth_after(segs, "EV", segment, e["event"])
-    elif "service" in e:
-        segment = e.get("segment", "SV1")
-        index = _nth_after(segs, "SS", segment, e["service"])
-    elif "at" in e:
-        hits = [i + 1 for i, s in enumerate(segs) if s.startswith(e["at"])]
-        nth = e.get("nth", 1)
-        assert len(hits) >= nth, f"expected segment {e['at']!r} #{nth} not in file {file_no}"
-        index = hits[nth - 1]
-        segment = e["at"].split("*")[0]
-    else:
-        line = e.get("line")
-        segment = e.get("segment") or ("SV1" if line is not None else "CLM")
-    return (e["rule"], e.get("tip"), e.get("severity", "error"), file_no, segment, index,
-            e.get("claim"), e.get("line"))
-
-
-def _got(f, paths) -> tuple:
-    file_no = paths.index(f.path) + 1
-    index = f.segment_index if f.claim_id is None else None
-    return (f.rule, f.tip, f.severity, file_no, f.segment_id, index, f.claim_id, f.service_line)
-
-
-def run_tar_case(case: dict, tmp_path):
-    """Build, lint and compare one case; returns the findings."""
-    texts, paths = [], []
-    for n, spec in enumerate(case["files"], 1):
-        text = build_case_file(spec)
-        path = tmp_path / f"case{n}.x12"
-        path.write_text(text, encoding="utf-8", newline="")
-        texts.append(text)
-        paths.append(str(path))
-    result = lint_paths(paths, select=tuple(case.get("select", ())),
-                        ignore=tuple(case.get("ignore", ())))
-    findings = result.findings
-    got = sorted((_got(f, paths) for f in findings), key=repr)
-    want = sorted((_expected(e, texts) for e in case.get("expect", ())), key=repr)
-    detail = "\n".join(f"  {f.rule} {f.tip} {f.severity} {f.path} #{f.segment_index} "
-                       f"{f.segment_id} {f.claim_id}/{f.service_line}: {f.message}"
-                       for f in findings)
-    assert got == want, f"case {case['name']} ({case['source']}):\nfindings:\n{detail}"
-    for e in case.get("expect", ()):
-        if "message" not in e:
-            continue
-        key = _expected(e, texts)
-        messages = [f.message for f in findings if _got(f, paths) == key]
-        assert any(e["message"] in m for m in messages), \
-            f"case {case['name']}: no {key} message contains {e['message']!r}: {messages}"
-    for f in findings:
-        if f.segment_id in ("UM", "HL", "SV1", "HCR", "DTP", "PWK") and f.claim_id is None:
-            assert f.service_line is None
-    return findings
-
-
-def case_id(case):
-    return f"{(case.get('select') or ['all'])[0]}:{case['name']}"
-
-
 # --------------------------------------------------------------------------- the tests
-
-CASES = load_cases("tar_ecm.toml") + load_cases("tar_cs.toml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_tar_case(case, tmp_path):
-    run_tar_case(case, tmp_path)
 
 
 TAR_TIPS = {**{f"ECMTAR-{i:02d}": f"B40{i}" for i in range(1, 5)},
@@ -169,16 +27,11 @@ def test_each_tar_tip_has_its_rule_and_cases(tip):
     code = TAR_TIPS[tip]
     rules = [r for r in all_rules() if r.code == code]
     assert rules and rules[0].tips == (tip,) and rules[0].scope == "tar"
-    assert getattr(rules[0], "tar_kinds", ("request",)) == ("request",)
+    assert rules[0].tar_kinds == ("request",)
     doc = type(rules[0]).doc()
     for part in ("What it does:", "Why it matters:", "Example that fails:",
                  "Example that passes:"):
         assert part in doc, f"{code} docstring lacks {part!r}"
-    selected = [c for c in CASES if code in c.get("select", ())]
-    assert any(any(e["rule"] == code for e in c.get("expect", ())) for c in selected), \
-        f"{code}: no failing case"
-    assert any(not any(e["rule"] == code for e in c.get("expect", ())) for c in selected), \
-        f"{code}: no passing case"
 
 
 def test_tar_rules_ignore_responses(tmp_path):

@@ -29,6 +29,9 @@ class Rule:
     tips: tuple[str, ...] = ()
     scope: str = "claim"
     segment_ids: tuple[str, ...] = ()
+    # optional hooks (the engine and ``-j`` read them; the defaults are what most rules want)
+    tar_kinds: tuple[str, ...] = ("request",)  # the 278 purposes ``check_tar`` is given
+    by_member: bool = False  # ``check_batch`` reads the batch member by member: -j shards it
 
     def check_segment(self, seg, state, ctx) -> Iterable[Finding]:
         return ()
@@ -48,6 +51,12 @@ class Rule:
 
     def check_batch(self, batch, ctx) -> Iterable[Finding]:
         return ()
+
+    def join_parts(self, parts: list[list]) -> list:
+        """An optional hook for a file checked in parts (``-j``): its findings, each part's
+        in a list, made one file's (a cap counted over the whole file). Only rules that
+        override it are joined this way; the others' findings are kept as they come."""
+        return [finding for found in parts for finding in found]
 
     @property
     def tip(self) -> str | None:
