@@ -4,7 +4,7 @@
   text ``report.render`` returns, for every format;
 - ``facts.claims_billed_as`` (CLM01 compared as packed bits) finds the claims a
   comparison of decoded CLM01s finds, packed or not;
-- a line's profile match kept on the line (``rules.general.line_group``) is the
+- a line's profile match kept on the line (``rules.claim_lines.line_group``) is the
   profile's answer, and is asked again of another profile.
 """
 from __future__ import annotations

@@ -30,7 +30,7 @@ class ServiceLine:
         self.g1: list[str] = []
         self.pos = None  # SV1
         self.dtp_pos = None
-        self.matched = None  # (profile, entry, group) once a rule asked (``rules.general.line_group``)
+        self.matched = None  # (profile, entry, group) once a rule asked (``rules.claim_lines.line_group``)
 
     @property
     def label(self) -> str:
