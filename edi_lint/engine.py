@@ -7,171 +7,21 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field, replace
 
-from . import __version__
 from .batch import Batch
 from .errors import UsageError  # re-exported: API users import it from here
-from .findings import (SEVERITIES, SEVERITY_RANK, Finding, shown_id, sort_findings,
-                       without_spill)
+from .findings import Finding, shown_id, sort_findings, without_spill
 from .model.common import Pos
 from .model.read import FileRead
+# re-exported: API users import them from here
+from .options import IG_MODES, Options  # noqa: F401
 from .payer_scope import covered, run_scope, scope_finding, scope_note
+from .results import FileSummary, Result
 from .rules.registry import all_rules
 from .selection import Selection, UnknownEntry
 # the inputs, re-exported (``edi_lint.engine.expand_paths`` is API)
 from .x12.files import DEFAULT_EXTENSIONS, expand_paths, open_input  # noqa: F401
 from .x12 import stdin as stdin_copy
-
-IG_MODES = ("fast", "off", "pyx12")  # Options.ig: the implementation-guide pass
-
-
-@dataclass
-class Options:
-    """Everything that shapes one run (the CLI, config files and the API fill it)."""
-
-    fail_on: str = "error"
-    # what reports show: findings below it are left out of every format, still counted in
-    # the summary and still failing the run per ``fail_on`` (``Result.shown``)
-    min_severity: str = "info"
-    show_phi: bool = False
-    profile: str | None = None
-    ledger: str | None = None
-    roster: str | None = None
-    # payer ids or parts of payer names: the billing rules govern only their claims and
-    # TARs (replaces the profile's [[scope]]; empty: the profile's scope)
-    payers: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)
-    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
-    jobs: int | str = 1  # processes, or "auto" (one a core, for a big enough batch)
-    ig: str | bool = "fast"  # "fast" (the built-in 837P IG pass), "off", "pyx12"
-
-    sniff_txt: bool = False  # named .txt files too are read only when they start with an ISA
-    ack: bool = False  # collect what 999 and 277CA acknowledgments need (edi_lint.ack)
-    ack_date: str | None = None  # their date, YYYYMMDD[HHMM]; None: the clock's
-
-    def __post_init__(self):
-        """Bad values are a UsageError (the CLI's exit 2), as the CLI and config files say."""
-        for name in ("fail_on", "min_severity"):
-            if getattr(self, name) not in SEVERITY_RANK:
-                raise UsageError(f"{name} {getattr(self, name)!r} is not one of"
-                                 f" {', '.join(SEVERITIES)}")
-        for name in ("select", "ignore", "payers"):
-            value = getattr(self, name)
-            if isinstance(value, str):  # one prefix, not its characters
-                value = (value,)
-            if not all(isinstance(p, str) for p in value):
-                what = "payer ids or names" if name == "payers" else "rule codes or tip ids"
-                raise UsageError(f"{name} takes {what} (strings), not {value!r}")
-            setattr(self, name, tuple(value))
-        for code, level in dict(self.severity).items():
-            if level not in SEVERITY_RANK:
-                raise UsageError(f"severity {code}={level!r} is not one of {', '.join(SEVERITIES)}")
-        ig = {True: "pyx12", False: "off", None: "off"}.get(self.ig, self.ig)
-        if ig not in IG_MODES:
-            raise UsageError(f"ig {self.ig!r} is not one of {', '.join(IG_MODES)}")
-        self.ig = ig
-        if self.ack_date is not None:
-            from .ack.x12out import parse_ack_date
-            try:
-                parse_ack_date(self.ack_date)
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
-        jobs = self.jobs
-        if jobs != "auto" and (type(jobs) is not int or jobs < 1):
-            raise UsageError(f"jobs {jobs!r} is not a number of processes (1 or more) or 'auto'")
-
-
-@dataclass
-class FileSummary:
-    path: str
-    transactions: int = 0
-    claims: int = 0
-    tar_requests: int = 0
-    tar_responses: int = 0
-    # (ST segment index, ST02) of each 837P and 278 transaction set, in file order: the
-    # HTML report tells apart claims of one CLM01 in different sets (not in the JSON)
-    sets: list[tuple[int, str]] = field(default_factory=list, repr=False)
-    # outside the JSON contract: claims and TARs (requests and responses) whose payer is
-    # outside the payer scope, and B001 for this file (or this part of it) when none is in
-    out_of_scope_claims: int = 0
-    out_of_scope_tars: int = 0
-    scope_note: Finding | None = None
-
-    @property
-    def all_out_of_scope(self) -> bool:
-        """Claims or TARs were read and none of them is in the payer scope."""
-        out = self.out_of_scope_claims + self.out_of_scope_tars
-        return out > 0 and out == self.claims + self.tar_requests + self.tar_responses
-    # with Options.ack: the file's interchanges as edi_lint.ack.model facts (not in the JSON)
-    ack: list | None = field(default=None, repr=False)
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "transactions": self.transactions, "claims": self.claims,
-                "tar_requests": self.tar_requests, "tar_responses": self.tar_responses}
-
-
-@dataclass
-class Result:
-    """The outcome of a run: files read, findings (sorted), and totals.
-
-    ``counted``: the findings of the summary and of ``failed`` when ``findings`` are
-    fewer (``shown``: a report's findings at or above ``options.min_severity``);
-    None when they are the same.
-    """
-
-    files: list[FileSummary]
-    findings: list[Finding]
-    options: Options
-    # None when the billing rules govern every payer, else where the scope came from
-    # ("profile": its [[scope]]; "--payer": options.payers); outside the JSON contract
-    payer_scope: str | None = None
-
-    @property
-    def out_of_scope(self) -> tuple[int, int]:
-        """(claims, TARs) whose payer is outside the payer scope."""
-        return (sum(f.out_of_scope_claims for f in self.files),
-                sum(f.out_of_scope_tars for f in self.files))
-
-    counted: list[Finding] | None = field(default=None, repr=False)
-
-    def shown(self) -> Result:
-        """What reports show: the findings at or above ``options.min_severity``; the
-        summary and ``failed`` still count every finding."""
-        floor = SEVERITY_RANK[getattr(self.options, "min_severity", "info")]
-        if floor <= SEVERITY_RANK["info"]:
-            return self
-        kept = [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
-        return replace(
-            self, findings=kept,
-            counted=self.findings if self.counted is None else self.counted)
-
-    @property
-    def summary(self) -> dict:
-        counts = {"error": 0, "warning": 0, "info": 0}
-        for f in (self.findings if self.counted is None else self.counted):
-            counts[f.severity] += 1
-        return {"files": len(self.files),
-                "claims": sum(f.claims for f in self.files),
-                "tar_requests": sum(f.tar_requests for f in self.files),
-                "tar_responses": sum(f.tar_responses for f in self.files),
-                **counts}
-
-    @property
-    def failed(self) -> bool:
-        floor = SEVERITY_RANK[self.options.fail_on]
-        found = self.findings if self.counted is None else self.counted
-        return any(SEVERITY_RANK[f.severity] >= floor for f in found)
-
-    def as_dict(self) -> dict:
-        """The JSON contract (exact keys)."""
-        return {"tool": {"name": "edi-lint", "version": __version__},
-                "files": [f.as_dict() for f in self.files],
-                "findings": [f.as_dict() for f in self.findings],
-                "summary": self.summary}
 
 
 class Context:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .findings import shown_id, without_spill
-from .model.build278 import HL_LEVELS as HL_278
+from .model.codes278 import HL_LEVELS as HL_278
 from .model.build837 import HL_LEVELS as HL_837, NM1_LOOPS
 from .x12.files import open_input
 from .x12.reader import SegmentReader

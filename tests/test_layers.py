@@ -8,7 +8,8 @@ Layers, lowest first (a module may import its own layer and any lower one):
     profile  profiles/, payer_scope: profile data and the payer scope
     rules    rules/, plugins, selection, ig, igcheck, igmap: the checks and which of them run
     ledger   ledger/, roster: history kept between runs
-    run      engine, batch, parallel, progress, history: one run over a batch
+    run      engine, options, results, batch, parallel, units, progress, history: one run
+             over a batch
     report   report/, ack/, baseline, tree: what a run's result becomes
     face     cli, cli_ledger, __main__, config, testing/: what users and tests call
 
@@ -49,8 +50,11 @@ PLACES = {
     "edi_lint.ledger.*": "ledger",
     "edi_lint.roster": "ledger",
     "edi_lint.engine": "run",
+    "edi_lint.options": "run",
+    "edi_lint.results": "run",
     "edi_lint.batch": "run",
     "edi_lint.parallel": "run",
+    "edi_lint.units": "run",
     "edi_lint.progress": "run",
     "edi_lint.history": "run",
     "edi_lint.report.*": "report",
@@ -69,7 +73,7 @@ EXCEPTIONS = {
     ("edi_lint", "edi_lint.engine"):
         "edi_lint.lint(), the package's one-call API, runs the engine (lazily: importing"
         " any module of the package does not load it)",
-    ("edi_lint.engine", "edi_lint.ack.x12out"):
+    ("edi_lint.options", "edi_lint.ack.x12out"):
         "Options checks --ack-date with the parser of the writers that stamp it (lazily,"
         " only when the option is given)",
 }

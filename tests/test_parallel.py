@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from edi_lint import parallel, progress
+from edi_lint import parallel, progress, units
 from edi_lint.batch import Batch
 from edi_lint.engine import Linter, Options, lint
 from edi_lint.testing.x12build import (
@@ -419,7 +419,7 @@ def test_a_file_of_many_one_set_interchanges_is_cut_and_gives_the_findings_of_jo
     from edi_lint.x12.parts import proves
     linter = Linter(Options())
     for unit in work:  # each part ends where the next begins: no file checked again whole
-        unit[2].reached = parallel._check_unit(linter, [str(path)], unit)[0][4]
+        unit[2].reached = units.check_unit(linter, [str(path)], unit)[0][4]
     assert proves([unit[2] for unit in work])
     one = lint([str(path)], Options(jobs=1))
     assert {f.rule for f in one.findings} >= {"X021", "X023", "X030", "B101"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edi_lint import parallel
+from edi_lint import parallel, units
 from edi_lint.engine import Linter, Options, jobs_for, lint
 from edi_lint.x12 import parts as file_parts
 from edi_lint.x12.reader import SegmentReader
@@ -99,8 +99,8 @@ def _in_parts(path, plan):
     """Check ``plan``'s parts one by one in this process and merge them as ``-j`` does."""
     linter = Linter(Options())
     work = [((0,), n, part, part.end - part.start) for n, part in enumerate(plan)]
-    results = [parallel._check_unit(linter, [path], unit) for unit in work]
-    parallel._merge(linter, [path], work, results)
+    results = [units.check_unit(linter, [path], unit) for unit in work]
+    units.merge(linter, [path], work, results)
     return linter.finish(), [found[0][4] for found in results]
 
 

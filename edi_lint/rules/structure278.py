@@ -11,7 +11,7 @@ event, because UM02 ``E`` on an ECM TAR is ECMTAR-01's finding, not this one's.
 """
 from __future__ import annotations
 
-from ..model.build278 import element_data
+from ..model.codes278 import element_data
 from ..model.tars import TarRequest, is_ecm_tar
 from .base import Rule, table_rule
 from .registry import register
