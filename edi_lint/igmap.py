@@ -10,7 +10,7 @@ that cannot be read or written is ignored: the tables are then compiled in memor
 pyx12 is located, not imported: ``importlib.util.find_spec`` gives its folder and
 ``importlib.metadata`` its version. The tables mirror what pyx12's ``map_if`` builds
 (positions, x12 paths, the qualifier each segment is matched by, usage, repeat and
-max use, elements and composites, syntax rules), so ``igcheck.py`` can walk them the
+max use, elements and composites, syntax rules), so ``igwalk.py`` can walk them the
 way pyx12's ``map_walker`` walks its nodes.
 """
 from __future__ import annotations

@@ -256,7 +256,7 @@ PYX12_CRASHES = ("comp",)
 def _agree(text):
     p = pyx12_errors(text)
     f = fast_errors(text)
-    # ST03 is required by the guide, situational in pyx12's map (igcheck.CORRECTIONS)
+    # ST03 is required by the guide, situational in pyx12's map (igwalk.CORRECTIONS)
     segs = [s.strip() for s in text.replace("\r", "\n").split("\n") if s.strip()]
     if len(segs) < 5:
         segs = text.split(text[105])

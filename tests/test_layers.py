@@ -6,7 +6,8 @@ Layers, lowest first (a module may import its own layer and any lower one):
     reader   x12/: bytes -> segments, envelopes, the files a batch reads
     model    model/: claims, TARs, facts, the reading service (model.read)
     profile  profiles/, payer_scope: profile data and the payer scope
-    rules    rules/, plugins, selection, ig, igcheck, igmap: the checks and which of them run
+    rules    rules/, plugins, selection, ig, igcheck (+ igwalk, igcounts, igelements,
+             igfast), igmap: the checks and which of them run
     ledger   ledger/, roster: history kept between runs
     run      engine, options, results, batch, parallel, units, progress, history: one run
              over a batch
@@ -46,6 +47,10 @@ PLACES = {
     "edi_lint.selection": "rules",
     "edi_lint.ig": "rules",
     "edi_lint.igcheck": "rules",  # the fast 837P implementation-guide pass (I1xx)
+    "edi_lint.igwalk": "rules",  # igcheck's map nodes and structural walk
+    "edi_lint.igcounts": "rules",  # igcheck's counts and segment-level problems
+    "edi_lint.igelements": "rules",  # igcheck's element, composite and syntax checks
+    "edi_lint.igfast": "rules",  # igcheck's fast path: one regex per map node
     "edi_lint.igmap": "rules",  # pyx12's 837P map compiled into tables for igcheck
     "edi_lint.ledger.*": "ledger",
     "edi_lint.roster": "ledger",
