@@ -6,22 +6,33 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from edi_lint import __version__
 from edi_lint.testing import Claim, Line, build_837
 
+from clirun import run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN = ROOT / "fixtures" / "837" / "ecm_cs_clean_month.x12"
 MISTAKES = ROOT / "fixtures" / "837" / "ecm_mistakes.x12"
 
 
-def run(*args, stdin=None, cwd=ROOT):
+def run_process(*args, stdin=None, cwd=ROOT):
+    """``python -m edi_lint *args`` in a process of its own (what only a process shows)."""
     proc = subprocess.run([sys.executable, "-m", "edi_lint", *map(str, args)], input=stdin,
                           capture_output=True, cwd=cwd)
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()
     return proc
+
+
+def run(*args, stdin=None, cwd=ROOT):
+    """``edi-lint *args`` in this process (tests/clirun.py), with a process's bytes."""
+    ran = run_cli(*args, cwd=cwd, input=stdin)
+    return SimpleNamespace(returncode=ran.returncode, stdout=ran.stdout.encode(),
+                           stderr=ran.stderr.encode())
 
 
 def test_version():
@@ -293,11 +304,11 @@ def test_the_command_ends_at_once_with_the_whole_report_and_its_exit_code(tmp_pa
     from click.testing import CliRunner
     from edi_lint.cli import main
     args = ["check", "--format", "json", str(MISTAKES), str(CLEAN)]
-    piped = run(*args)
+    piped = run_process(*args)
     in_process = CliRunner().invoke(main, args)
     assert piped.returncode == in_process.exit_code == 1
     assert json.loads(piped.stdout) == json.loads(in_process.output)
     report = tmp_path / "report.json"
-    written = run(*args, "--output", report, "--exit-zero")
+    written = run_process(*args, "--output", report, "--exit-zero")
     assert written.returncode == 0 and written.stdout == b""
     assert json.loads(report.read_text()) == json.loads(in_process.output)
