@@ -14,7 +14,9 @@ import pytest
 from edi_lint.engine import Linter, Options
 from edi_lint.model.facts import FactLocation, LineFact
 from edi_lint.profiles.loader import Limit
-from edi_lint.rules import limits as L
+from edi_lint.messages import money, ordinal
+from edi_lint.rules import limit_messages
+from edi_lint.rules.limit_periods import evaluate
 from edi_lint.rules.registry import get
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +70,7 @@ def _limit(period, measure="lines", max=1, days=None):
 
 
 def _flagged(limit, facts):
-    return [b.fact.claim_id for b in L.evaluate(limit, facts)]
+    return [b.fact.claim_id for b in evaluate(limit, facts)]
 
 
 def test_window_counts_flagged_lines_and_counts_a_span_whole_on_its_from_date():
@@ -90,7 +92,7 @@ def test_window_counts_flagged_lines_and_counts_a_span_whole_on_its_from_date():
 def test_window_sees_ledger_lines_dated_after_the_batch_line():
     lim = _limit("window", max=1, days=7)
     facts = [_fact("2025-06-10", n=1, ledger=True), _fact("2025-06-04", n=2)]
-    breaches = list(L.evaluate(lim, facts))
+    breaches = list(evaluate(lim, facts))
     assert [b.fact.claim_id for b in breaches] == ["C2"]
     assert (breaches[0].start, breaches[0].ref.claim_id) == (date(2025, 6, 4), "C1")
 
@@ -111,10 +113,10 @@ def test_run_merges_overlaps_and_adjacent_days_only():
     lim = Limit("X-01", ("g",), "days", "run", 10, 10, "error", date.min, date.max)
     facts = [_fact("2025-06-01", "2025-06-05", n=1), _fact("2025-06-03", "2025-06-06", n=2),
              _fact("2025-06-08", "2025-06-10", n=3), _fact("2025-06-07", n=4)]
-    breaches = list(L.evaluate(lim, facts))
+    breaches = list(evaluate(lim, facts))
     assert [b.fact.claim_id for b in breaches] == []
     facts.append(_fact("2025-06-11", n=5))
-    breaches = list(L.evaluate(lim, facts))
+    breaches = list(evaluate(lim, facts))
     assert [(b.fact.claim_id, b.total) for b in breaches] == [("C5", 11)]
 
 
@@ -126,10 +128,10 @@ def test_amount_and_effective_dates():
 
 
 def test_messages_helpers():
-    assert [L.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == \
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
-    assert L.number(7 / 3) == "2.33" and L.number(3.0) == "3"
-    assert L.money(500001) == "$5,000.01"
+    assert limit_messages.number(7 / 3) == "2.33" and limit_messages.number(3.0) == "3"
+    assert money(500001) == "$5,000.01"
 
 
 # --------------------------------------------------------------------------- fixtures

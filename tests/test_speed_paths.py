@@ -22,7 +22,7 @@ from edi_lint.model.common import Pos
 from edi_lint import profiles as profiles_package
 from edi_lint.profiles import load_profile
 from edi_lint.report import render, write
-from edi_lint.rules.general import line_entry, line_group
+from edi_lint.rules.claim_lines import line_entry, line_group
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

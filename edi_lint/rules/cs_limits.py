@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..messages import dos_text, money
 from .base import Rule
-from .limits import LimitRule, groups_label, limit_index, number, where_text
+from .limit_messages import groups_label, number, where_text
+from .limits import LimitRule, limit_index
 from .registry import register
 
 

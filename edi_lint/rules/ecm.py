@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .base import Rule
 from ..messages import dos_text, money
-from .general import NO_FINDINGS, line_group, qty, units_text, wrong_modifier_finding
+from .claim_lines import NO_FINDINGS, line_group, qty, units_text, wrong_modifier_finding
 from .registry import register
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..messages import dos_text
 from .base import Rule
-from .limits import LimitRule, groups_label, limit_index, where_text
+from .limit_messages import groups_label, where_text
+from .limits import LimitRule, limit_index
 from .registry import register
 
 # Profile groups that ECM-05 reads (the default profile's names, billing-rules.md §2).

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..dates import month_key
 from ..messages import dos_text, money
 from .base import Rule
-from .claim_lines import (  # noqa: F401 (line_entry .. wrong_modifier_finding: re-exported)
+from .claim_lines import (
     NO_FINDINGS,
     decimal_of,
     is_cs_line,
@@ -20,7 +20,6 @@ from .claim_lines import (  # noqa: F401 (line_entry .. wrong_modifier_finding: 
     line_group,
     qty,
     units_text,
-    wrong_modifier_finding,
 )
 from .registry import register
 

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from ..messages import dos_text, money, ordinal  # noqa: F401 (money, ordinal: re-exported)
+from ..messages import dos_text
 from ..model.facts import counting_key
 from .base import Rule
-from .limit_messages import groups_label, join_reasons, number, reason, where_text  # noqa: F401
+from .limit_messages import join_reasons, reason
 from .limit_periods import evaluate
 
 SEVERITY_ORDER = ("error", "warning", "info")
