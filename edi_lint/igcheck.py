@@ -34,9 +34,14 @@ from .igwalk import KEY_POSITIONS, IgMap, get_map, get_value, walk_trace
 _TRACE_LIMIT = 4096  # walk traces kept per (node, segment id): bounded memory
 _UNBUILT = object()
 
+try:  # the per-segment step in C, when the install could build it (setup.py)
+    from ._igstep import Walker as _CStep
+except ImportError:
+    _CStep = None
 
-class Ig837(ElementChecks, FastPatterns, WalkCounts):
-    """Check the 837P transaction sets of one stream against pyx12's map.
+
+class _Checks(ElementChecks, FastPatterns, WalkCounts):
+    """What both steps share: the state, the walk's traces, the plans and the checks.
 
     ``report(code, message, seg, loop, claim_id, data)`` receives each problem.
     Feed every segment of a transaction set, ST to SE, to ``segment``; ``start`` resets
@@ -51,9 +56,11 @@ class Ig837(ElementChecks, FastPatterns, WalkCounts):
         # (loop id, element) the guide marks not used that the payer profile allows
         self.allowed = allowed
         self.node = None
-        self.frames: dict = {}  # loop -> {x12 path of a child: count}
+        self.frames = {}  # loop -> {x12 path of a child: count}
+        self.keys = KEY_POSITIONS  # segment id -> where its qualifier is read
         self.seps = None
-        self.fast: dict = {}  # node -> its fast pattern for ``seps`` (see _fast_pattern)
+        self.fast: dict = {}  # node -> its regex for ``seps`` (the Python step)
+        self.plans = {}  # node -> its plan for ``seps`` (the C step)
         self.claim = None
 
     def start(self, elsep="*", sep=":") -> None:
@@ -61,11 +68,66 @@ class Ig837(ElementChecks, FastPatterns, WalkCounts):
         if (elsep, sep) != self.seps:  # another interchange's delimiters
             self.seps = (elsep, sep)
             self.fast = {}
+            self.plans = {}
         gs = self.map.gs
         self.node = gs
         gs_loop = gs.parent
         self.frames = {gs_loop: {gs.path: 1}, gs_loop.parent: {gs_loop.path: 1}}
         self.claim = None
+
+    def _trace(self, node, tag, elements, sep):
+        """The walk from ``node`` for this segment. It depends on the segment id and its
+        qualifier only: each node keeps the traces of the walks from it (id -> trace, or
+        id -> {qualifier: trace}), shared by every file of the process."""
+        where = KEY_POSITIONS.get(tag)
+        if where is None:
+            trace = node.traces.get(tag)
+            if trace is None:
+                trace = node.traces[tag] = walk_trace(node, tag, elements, sep)
+            return trace
+        if where.__class__ is int:  # the usual qualifier: a simple element
+            value = elements[where] if where < len(elements) else None
+            if value is not None and sep in value:
+                value = value.rstrip(sep)
+        else:
+            value = tuple(get_value(elements, e, c, sep) for e, c in where)
+        by_value = node.traces.get(tag)
+        if by_value is None:
+            by_value = node.traces[tag] = {}
+        trace = by_value.get(value)
+        if trace is None:
+            if len(by_value) > _TRACE_LIMIT:
+                by_value.clear()
+            trace = by_value[value] = walk_trace(node, tag, elements, sep)
+        return trace
+
+    def _plan_for(self, found):
+        """``found``'s plan for the open delimiters (built once a process)."""
+        plan = found.plans.get(self.seps, _UNBUILT)
+        if plan is _UNBUILT:
+            plan = found.plans[self.seps] = self._fast_plan(found, *self.seps)
+        return plan
+
+    def _slow(self, found, seg, elements, sep) -> None:
+        """The element checks of a segment the fast path did not pass."""
+        text = seg.text
+        clean = found.clean
+        if text not in clean and self._elements(found, seg, elements, sep) and (
+                len(clean) < OK_LIMIT):
+            clean.add(text)
+
+    def _empty(self, seg, elements, elsep):
+        tag = shown_id(seg.tag)
+        if not any(elements[1:]):
+            self.report("I108", f"{tag} holds no data", seg, None, self.claim, {"ik304": "8"})
+        if len(elements) > 1 and seg.text.endswith(elsep):
+            self.report("I107", f"{tag} ends with an element separator: trailing empty elements"
+                        " must be left out", seg, None, self.claim, {})
+
+
+class PyIg837(_Checks):
+    """The pass with its per-segment step in Python (``Ig837`` is this one or, when the
+    install built it, the same step in C: ``_igstep.c``)."""
 
     def segment(self, seg, sep: str, elsep: str = "*") -> None:
         """Check one segment of the open 837P transaction set (component separator ``sep``,
@@ -77,29 +139,17 @@ class Ig837(ElementChecks, FastPatterns, WalkCounts):
         node = self.node
         if node is None:  # after SE: the caller stops feeding; nothing to walk from
             return
-        # The walk from ``node`` depends on the segment id and its qualifier only: each
-        # node keeps the traces of the walks from it (id -> trace, or id -> {qualifier:
-        # trace}), shared by every file of the process.
-        where = KEY_POSITIONS.get(tag)
+        where = KEY_POSITIONS.get(tag)  # the usual cases of ``_trace``, inline
         if where is None:
             trace = node.traces.get(tag)
-            if trace is None:
-                trace = node.traces[tag] = walk_trace(node, tag, elements, sep)
+        elif where.__class__ is int and where < len(elements) and sep not in elements[where]:
+            trace = node.traces.get(tag)
+            if trace is not None:
+                trace = trace.get(elements[where])
         else:
-            if where.__class__ is int:  # the usual qualifier: a simple element
-                value = elements[where] if where < len(elements) else None
-                if value is not None and sep in value:
-                    value = value.rstrip(sep)
-            else:
-                value = tuple(get_value(elements, e, c, sep) for e, c in where)
-            by_value = node.traces.get(tag)
-            if by_value is None:
-                by_value = node.traces[tag] = {}
-            trace = by_value.get(value)
-            if trace is None:
-                if len(by_value) > _TRACE_LIMIT:
-                    by_value.clear()
-                trace = by_value[value] = walk_trace(node, tag, elements, sep)
+            trace = None
+        if trace is None:
+            trace = self._trace(node, tag, elements, sep)
         found, parent, path, limit, ops = trace
         if parent is not None:  # the usual step: the next segment of the same loop
             frames = self.frames
@@ -121,10 +171,6 @@ class Ig837(ElementChecks, FastPatterns, WalkCounts):
             self.claim = elements[1] if len(elements) > 1 else None
         elif tag == "SE":
             self.node = None
-        text = seg.text
-        clean = found.clean
-        if text in clean:
-            return
         fast = self.fast.get(found, _UNBUILT)
         if fast is _UNBUILT:
             key = (elsep, sep)
@@ -132,21 +178,20 @@ class Ig837(ElementChecks, FastPatterns, WalkCounts):
             if fast is _UNBUILT:
                 fast = found.fast[key] = self._fast_pattern(found, elsep, sep)
             self.fast[found] = fast
-        if fast is not None and fast[0](text) is not None and (
+        if fast is not None and fast[0](seg.text) is not None and (
                 fast[2] is None or fast[2](elements)) and (
                 not fast[1] or all(elements[i] in codes for i, codes in fast[1]
                                    if i < len(elements) and elements[i])):
             return
-        if self._elements(found, seg, elements, sep) and len(clean) < OK_LIMIT:
-            clean.add(text)
+        self._slow(found, seg, elements, sep)
 
-    def _empty(self, seg, elements, elsep):
-        tag = shown_id(seg.tag)
-        if not any(elements[1:]):
-            self.report("I108", f"{tag} holds no data", seg, None, self.claim, {"ik304": "8"})
-        if len(elements) > 1 and seg.text.endswith(elsep):
-            self.report("I107", f"{tag} ends with an element separator: trailing empty elements"
-                        " must be left out", seg, None, self.claim, {})
+
+if _CStep is not None:
+    class Ig837(_CStep, _Checks):
+        """Check the 837P transaction sets of one stream against pyx12's map, one
+        segment at a time (``segment(seg, sep, elsep)``: PyIg837's, in C)."""
+else:
+    Ig837 = PyIg837  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------- the stream

@@ -1,4 +1,11 @@
-"""The 837P pass's fast path: one regex per map node that only clean segments match."""
+"""The 837P pass's fast path: per map node, a plan that only clean segments pass.
+
+A plan describes, element by element, values the element checks (``igelements.py``) find
+clean: a list of good codes, text of a length, numbers, dates, times, composites, DTP's
+date and its format. It is conservative: what it does not pass goes to the checks. The C
+step (``_igstep.c``, when built) reads the plan directly; without it the plan is turned
+into one regex per map node, ``fullmatch``-ed on the segment text.
+"""
 from __future__ import annotations
 
 import functools
@@ -6,8 +13,13 @@ import re
 
 from .igelements import CONTROL_RE, bad_type
 
+# Plan kinds and usages, as ``_igstep.c`` numbers them.
+CODES, TEXT, NUM, REAL, DATE8, TIME, COMPOSITE, DTP, EMPTY = range(9)
+REQUIRED, OPTIONAL, NOT_USED = range(3)
+_USAGE = {"R": REQUIRED, "N": NOT_USED}  # anything else: optional
+
 _SPACE = frozenset(" ")
-_ALTERNATION_LIMIT = 40  # codes a fast pattern spells out; a longer list is checked apart
+_ALTERNATION_LIMIT = 40  # codes a regex spells out; a longer list is checked apart
 _E5_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!\"&'()*+,-./:;?= "
                       "abcdefghijklmnopqrstuvwxyz%~@[]_{}\\|<>^`#$")
 # D8 dates pyx12 accepts (a 29 February goes to the checks), HHMM[SS[d[d]]] times
@@ -17,68 +29,42 @@ _TIME = "(?:[01][0-9]|2[0-3])[0-5][0-9](?:[0-5][0-9](?:[0-9]{1,2})?)?"
 
 
 class FastPatterns:
-    """``Ig837``'s fast patterns: built once per map node and pair of delimiters."""
+    """``Ig837``'s fast path: plans (and their regexes) built once per map node and pair
+    of delimiters."""
 
-    def _fast_pattern(self, node, elsep, sep):
-        """``fullmatch`` of a regex that only segment texts the element checks find
-        clean can match (a conservative one: what it misses goes to the checks), or
-        None; with the element positions whose long code lists are checked after the match,
-        and the syntax rules' predicate (None without rules)."""
-        try:
-            seps = elsep + sep
-            pieces = []
-            post: list = []  # (element position, valid values) checked after the match
-            specs = node.elements
-            i = 0
-            while i < len(specs):
-                spec = specs[i]
-                if node.id == "DTP" and i == 1 and len(specs) > 2:  # DTP02 names DTP03's form
-                    forms = [c for c in ("D8", "RD8") if c in spec.codes]
-                    if not forms or spec.usage != "R" or specs[2].usage != "R":
-                        return None
-                    date = _DATE8
-                    alts = [f"D8{re.escape(elsep)}{date}" if c == "D8" else
-                            f"RD8{re.escape(elsep)}{date}-{date}" for c in forms]
-                    pieces.append(("R", "(?:" + "|".join(alts) + ")"))
-                    pieces.append(None)  # consumed with DTP02
-                    i += 2
-                    continue
-                if spec.data_ele == "1251":
-                    before = [s for s in specs[:i] if s.data_ele == "1250"]
-                    if not before or tuple(before[-1].codes) != ("D8",):
-                        return None
-                    value = _DATE8
-                elif spec.composite:
-                    value = self._composite_pattern(spec, seps, sep)
-                else:
-                    value = self._value_pattern(spec, seps)
-                if value is None:
+    def _fast_plan(self, node, elsep, sep):
+        """(min elements, pieces, syntax rules) or None. Piece k is element k+1's
+        (usage, value plan), or None when DTP's date format took it in with the date."""
+        seps = elsep + sep
+        pieces: list = []
+        specs = node.elements
+        i = 0
+        while i < len(specs):
+            spec = specs[i]
+            if node.id == "DTP" and i == 1 and len(specs) > 2:  # DTP02 names DTP03's form
+                if spec.usage != "R" or specs[2].usage != "R":
                     return None
-                if value.__class__ is tuple:  # a big code list: checked after the match
-                    value, codes = value
-                    post.append((i + 1, codes))
-                pieces.append((spec.usage, value))
-                i += 1
-            tail = ""
-            esc = re.escape(elsep)
-            for k in range(len(pieces), 0, -1):
-                piece = pieces[k - 1]
-                if piece is None:  # folded into the previous element
-                    continue
-                usage, value = piece
-                body = value if usage == "R" else "" if usage == "N" else f"(?:{value})?"
-                width = 2 if k < len(pieces) and pieces[k] is None else 1
-                if k + width - 1 >= node.min_have:
-                    tail = f"(?:{esc}{body}{tail})?"
-                else:
-                    tail = f"{esc}{body}{tail}"
-            return (re.compile(re.escape(node.id) + tail, re.S).fullmatch, tuple(post),
-                    _syntax_function(node.syntax))
-        except re.error:
-            return None
+                pieces += [(REQUIRED, (DTP, "D8" in spec.codes, "RD8" in spec.codes)), None]
+                i += 2
+                continue
+            if spec.data_ele == "1251":
+                before = [s for s in specs[:i] if s.data_ele == "1250"]
+                if not before or tuple(before[-1].codes) != ("D8",):
+                    return None
+                value = (DATE8,)
+            elif spec.composite:
+                value = self._composite_plan(spec, seps)
+            else:
+                value = self._value_plan(spec, seps)
+            if value is None:
+                return None
+            pieces.append((_USAGE.get(spec.usage, OPTIONAL), value))
+            i += 1
+        syntax = tuple(rule for rule in node.syntax if len(rule) > 2)
+        return node.min_have, tuple(pieces), syntax
 
-    def _value_pattern(self, spec, seps):
-        """A regex of non-empty values of ``spec`` that its checks find clean, or None."""
+    def _value_plan(self, spec, seps):
+        """The plan of non-empty values of ``spec`` that its checks find clean, or None."""
         if spec.regex is not None or spec.special:
             return None
         dtype, lo, hi = spec.type, spec.min, spec.max
@@ -86,29 +72,17 @@ class FastPatterns:
             codes = set(spec.codes)
             if spec.external:
                 codes |= self.map.external.get(spec.external, frozenset())
-            good = [c for c in codes if c and self._clean_value(spec, c, seps)]
-            if not good:
-                return "(?!)"
-            if len(good) > _ALTERNATION_LIMIT:  # a generic form here, the list after
-                return (_char_class(_E5_CHARS - frozenset(seps)) + "+"), frozenset(good)
-            return "(?:" + "|".join(re.escape(c) for c in sorted(good, key=lambda c: (-len(c), c))) + ")"
+            return CODES, frozenset(c for c in codes if c and self._clean_value(spec, c, seps))
         if dtype in ("AN", "ID"):
-            chars = _E5_CHARS - frozenset(seps)
-            if hi < 1:
-                return None
-            full = _char_class(chars)
-            last = _char_class(chars - _SPACE)
-            return f"{full}{{{max(lo - 1, 0)},{hi - 1}}}{last}"
+            return None if hi < 1 else (TEXT, lo, hi)
         if dtype and dtype[0] == "N":
-            return f"-?[0-9]{{{lo},{hi}}}"
+            return NUM, lo, hi
         if dtype == "R":
-            end = _char_class(frozenset(seps))
-            return (f"-?(?:[0-9]{{{lo},{hi}}}|(?=[0-9.]{{{lo + 1},{hi}}}(?:{end}|$))"
-                    r"[0-9]*\.[0-9]+)")
+            return REAL, lo, hi
         if dtype in ("DT", "D8") and lo == hi == 8:
-            return _DATE8
+            return (DATE8,)
         if dtype == "TM" and lo <= 4 and hi >= 8:
-            return _TIME
+            return (TIME,)
         return None
 
     def _clean_value(self, spec, value, seps):
@@ -118,27 +92,109 @@ class FastPatterns:
         n = len(value.replace("-", "").replace(".", "")) if spec.numeric else len(value)
         return spec.min <= n <= spec.max and bad_type(value, spec.type) is None
 
-    def _composite_pattern(self, spec, seps, sep):
-        kids = spec.kids
+    def _composite_plan(self, spec, seps):
         if spec.usage == "N":
-            return ""
-        values = []
-        for kid in kids:
-            value = self._value_pattern(kid, seps)
-            if value is None or value.__class__ is tuple:
-                return None
-            values.append(value)
+            return (EMPTY,)
+        kids = spec.kids
         if not kids or kids[0].usage != "R":
             return None  # an all-empty composite: left to the checks
-        esc = re.escape(sep)
+        plans = []
+        for kid in kids:
+            value = self._value_plan(kid, seps)
+            if value is None:
+                return None
+            plans.append((_USAGE.get(kid.usage, OPTIONAL), value))
+        return COMPOSITE, tuple(plans)
+
+    # -- without the C step: the plan as one regex -----------------------------------
+    def _fast_pattern(self, node, elsep, sep):
+        """(``fullmatch`` of the plan's regex, the element positions whose long code lists
+        are checked after the match, the syntax rules' predicate or None), or None."""
+        plan = self._fast_plan(node, elsep, sep)
+        if plan is None:
+            return None
+        min_have, pieces, syntax = plan
+        post: list = []
+        bodies: list = []
+        for k, piece in enumerate(pieces):
+            if piece is None:
+                bodies.append(None)
+                continue
+            usage, value = piece
+            text = _regex(value, elsep, sep)
+            if text is None:
+                if value[0] != CODES:
+                    return None
+                text = _char_class(_E5_CHARS - frozenset(elsep + sep)) + "+"
+                post.append((k + 1, value[1]))
+            bodies.append((usage, text))
         tail = ""
-        for j in range(len(kids) - 1, 0, -1):
-            kid = kids[j]
-            body = (values[j] if kid.usage == "R" else "" if kid.usage == "N"
-                    else f"(?:{values[j]})?")
-            required_after = any(k.usage == "R" for k in kids[j:])
-            tail = f"{esc}{body}{tail}" if required_after else f"(?:{esc}{body}{tail})?"
-        return values[0] + tail
+        esc = re.escape(elsep)
+        for k in range(len(bodies), 0, -1):
+            piece = bodies[k - 1]
+            if piece is None:  # folded into the previous element
+                continue
+            usage, value = piece
+            body = (value if usage == REQUIRED else "" if usage == NOT_USED
+                    else f"(?:{value})?")
+            width = 2 if k < len(bodies) and bodies[k] is None else 1
+            if k + width - 1 >= min_have:
+                tail = f"(?:{esc}{body}{tail})?"
+            else:
+                tail = f"{esc}{body}{tail}"
+        try:
+            fullmatch = re.compile(re.escape(node.id) + tail, re.S).fullmatch
+        except re.error:
+            return None
+        return fullmatch, tuple(post), _syntax_function(syntax)
+
+
+def _regex(value, elsep, sep):
+    """The regex of a value plan, or None (a code list too long to spell out, or a kind a
+    composite cannot hold in a regex)."""
+    kind = value[0]
+    if kind == CODES:
+        good = value[1]
+        if len(good) > _ALTERNATION_LIMIT:
+            return None
+        if not good:
+            return "(?!)"
+        return "(?:" + "|".join(re.escape(c) for c in sorted(good, key=lambda c: (-len(c), c))) + ")"
+    if kind == TEXT:
+        chars = _E5_CHARS - frozenset(elsep + sep)
+        lo, hi = value[1], value[2]
+        return f"{_char_class(chars)}{{{max(lo - 1, 0)},{hi - 1}}}{_char_class(chars - _SPACE)}"
+    if kind == NUM:
+        return f"-?[0-9]{{{value[1]},{value[2]}}}"
+    if kind == REAL:
+        lo, hi = value[1], value[2]
+        end = _char_class(frozenset(elsep + sep))
+        return (f"-?(?:[0-9]{{{lo},{hi}}}|(?=[0-9.]{{{lo + 1},{hi}}}(?:{end}|$))"
+                r"[0-9]*\.[0-9]+)")
+    if kind == DATE8:
+        return _DATE8
+    if kind == TIME:
+        return _TIME
+    if kind == EMPTY:
+        return ""
+    if kind == DTP:
+        esc = re.escape(elsep)
+        alts = ([f"D8{esc}{_DATE8}"] if value[1] else []) + (
+            [f"RD8{esc}{_DATE8}-{_DATE8}"] if value[2] else [])
+        return "(?:" + "|".join(alts) + ")" if alts else "(?!)"
+    # a composite
+    kids = value[1]
+    texts = [_regex(kid, elsep, sep) for _, kid in kids]
+    if any(t is None for t in texts):
+        return None
+    esc = re.escape(sep)
+    tail = ""
+    for j in range(len(kids) - 1, 0, -1):
+        usage = kids[j][0]
+        body = texts[j] if usage == REQUIRED else "" if usage == NOT_USED else f"(?:{texts[j]})?"
+        required_after = any(u == REQUIRED for u, _ in kids[j:])
+        tail = f"{esc}{body}{tail}" if required_after else f"(?:{esc}{body}{tail})?"
+    return texts[0] + tail
 
 
 @functools.lru_cache(maxsize=64)
@@ -153,8 +209,6 @@ def _syntax_function(rules):
     terms = []
     for rule in rules:
         kind, idx = rule[0], rule[1:]
-        if len(idx) < 2:
-            continue
         have = [f'(n > {i} and e[{i}] != "")' for i in idx]
         if kind == "P":
             terms.append(f"({' + '.join(have)}) in (0, {len(idx)})")

@@ -30,7 +30,8 @@ class _Loop:
 
 class _Seg:
     __slots__ = ("id", "name", "usage", "pos", "max_use", "path", "parent", "key", "raw",
-                 "specs", "syntax", "loop_id", "index", "clean", "traces", "min_have", "fast")
+                 "specs", "syntax", "loop_id", "index", "clean", "traces", "min_have", "fast",
+                 "plans")
 
     def __init__(self, d, parent):
         for name in ("id", "name", "usage", "pos", "max_use", "path", "key", "syntax"):
@@ -41,7 +42,8 @@ class _Seg:
         self.traces: dict = {}  # the walks from here (see Ig837.segment)
         required = [i + 1 for i, t in enumerate(self.raw) if t[4] == "R"]
         self.min_have = max(required) + 1 if required else 1
-        self.fast: dict = {}  # (element separator, component separator) -> fullmatch or None
+        self.fast: dict = {}  # (element separator, component separator) -> regex or None
+        self.plans: dict = {}  # (element separator, component separator) -> plan or None
         self.parent = parent
         self.loop_id = parent.loop_id
 
