@@ -613,9 +613,14 @@ walker_segment(Walker *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "segment: elements must be a non-empty list");
         goto done;
     }
+    Py_ssize_t n = PyList_GET_SIZE(elements);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(elements, i))) {
+            PyErr_SetString(PyExc_TypeError, "segment: elements must be str");
+            goto done;
+        }
     tag = PyList_GET_ITEM(elements, 0);
     Py_INCREF(tag);
-    Py_ssize_t n = PyList_GET_SIZE(elements);
     if (PyUnicode_GET_LENGTH(PyList_GET_ITEM(elements, n - 1)) == 0) {
         PyObject *done = PyObject_CallMethodObjArgs((PyObject *)self, s_empty, seg, elements,
                                                     elsep, NULL);
@@ -725,6 +730,15 @@ walker_plan_ok(PyObject *Py_UNUSED(module), PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O!U", &PyTuple_Type, &plan, &PyList_Type, &elements,
                           &sepstr))
         return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elements); i++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(elements, i))) {
+            PyErr_SetString(PyExc_TypeError, "plan_ok: elements must be str");
+            return NULL;
+        }
+    if (PyList_GET_SIZE(elements) == 0 || PyUnicode_GET_LENGTH(sepstr) != 1) {
+        PyErr_SetString(PyExc_ValueError, "plan_ok: a segment's elements, one separator");
+        return NULL;
+    }
     int ok = plan_ok(plan, elements, PyUnicode_READ_CHAR(sepstr, 0));
     if (ok < 0)
         return NULL;

@@ -28,7 +28,7 @@ from __future__ import annotations
 from .findings import shown_id
 from .igcounts import WalkCounts
 from .igelements import OK_LIMIT, ElementChecks
-from .igfast import FastPatterns
+from .igfast import FastPatterns, post_ok
 from .igwalk import KEY_POSITIONS, IgMap, get_map, get_value, walk_trace
 
 _TRACE_LIMIT = 4096  # walk traces kept per (node, segment id): bounded memory
@@ -180,8 +180,7 @@ class PyIg837(_Checks):
             self.fast[found] = fast
         if fast is not None and fast[0](seg.text) is not None and (
                 fast[2] is None or fast[2](elements)) and (
-                not fast[1] or all(elements[i] in codes for i, codes in fast[1]
-                                   if i < len(elements) and elements[i])):
+                not fast[1] or post_ok(elements, fast[1], sep)):
             return
         self._slow(found, seg, elements, sep)
 

@@ -108,8 +108,9 @@ class FastPatterns:
 
     # -- without the C step: the plan as one regex -----------------------------------
     def _fast_pattern(self, node, elsep, sep):
-        """(``fullmatch`` of the plan's regex, the element positions whose long code lists
-        are checked after the match, the syntax rules' predicate or None), or None."""
+        """(``fullmatch`` of the plan's regex, the code lists checked after the match,
+        the syntax rules' predicate or None), or None. A code list too long to spell out
+        is matched as any text and checked after: ``(element, component or None, codes)``."""
         plan = self._fast_plan(node, elsep, sep)
         if plan is None:
             return None
@@ -121,13 +122,7 @@ class FastPatterns:
                 bodies.append(None)
                 continue
             usage, value = piece
-            text = _regex(value, elsep, sep)
-            if text is None:
-                if value[0] != CODES:
-                    return None
-                text = _char_class(_E5_CHARS - frozenset(elsep + sep)) + "+"
-                post.append((k + 1, value[1]))
-            bodies.append((usage, text))
+            bodies.append((usage, _regex(value, elsep, sep, post, k + 1)))
         tail = ""
         esc = re.escape(elsep)
         for k in range(len(bodies), 0, -1):
@@ -149,14 +144,30 @@ class FastPatterns:
         return fullmatch, tuple(post), _syntax_function(syntax)
 
 
-def _regex(value, elsep, sep):
-    """The regex of a value plan, or None (a code list too long to spell out, or a kind a
-    composite cannot hold in a regex)."""
+def post_ok(elements, post, sep) -> bool:
+    """The code lists ``_fast_pattern`` left to after the match: each value present is
+    one of its codes."""
+    n = len(elements)
+    for i, j, codes in post:
+        if i < n and elements[i]:
+            value = elements[i]
+            if j is not None:
+                parts = value.split(sep)
+                value = parts[j] if j < len(parts) else ""
+            if value and value not in codes:
+                return False
+    return True
+
+
+def _regex(value, elsep, sep, post, position, component=None):
+    """The regex of a value plan. A code list too long to spell out becomes any text of
+    the element's characters, and ``(position, component, codes)`` goes to ``post``."""
     kind = value[0]
     if kind == CODES:
         good = value[1]
         if len(good) > _ALTERNATION_LIMIT:
-            return None
+            post.append((position, component, good))
+            return _char_class(_E5_CHARS - frozenset(elsep + sep)) + "+"
         if not good:
             return "(?!)"
         return "(?:" + "|".join(re.escape(c) for c in sorted(good, key=lambda c: (-len(c), c))) + ")"
@@ -184,9 +195,7 @@ def _regex(value, elsep, sep):
         return "(?:" + "|".join(alts) + ")" if alts else "(?!)"
     # a composite
     kids = value[1]
-    texts = [_regex(kid, elsep, sep) for _, kid in kids]
-    if any(t is None for t in texts):
-        return None
+    texts = [_regex(kid, elsep, sep, post, position, j) for j, (_, kid) in enumerate(kids)]
     esc = re.escape(sep)
     tail = ""
     for j in range(len(kids) - 1, 0, -1):

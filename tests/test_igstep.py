@@ -197,8 +197,7 @@ def test_regexes_pass_no_segment_the_checks_report():
                 regexes[key] = PyIg837._fast_pattern(self, found, *self.seps)
             fast = regexes[key]
             ok = fast is not None and fast[0](seg.text) is not None and (
-                fast[2] is None or fast[2](elements)) and all(
-                elements[i] in codes for i, codes in fast[1] if i < len(elements) and elements[i])
+                fast[2] is None or fast[2](elements)) and igfast.post_ok(elements, fast[1], sep)
             if ok and (problems or not clean):
                 wrong.append((seg.text, problems))
             passed += ok
@@ -215,7 +214,8 @@ def _random_values(rng, n):
     out = ["", "D8", "RD8", "20240131", "20240229", "20230230", "17991231", "20241131",
            "20240101-20240131", "1230", "2360", "123059", "1230599", "12305999", "1.5", "-1.5",
            "1.", ".5", "1.2.3", "-", "123456789012345678", "A ", " A", "AZ:az", "HC",
-           "HC:A", "HC:A:1", "HC:A:1::ZZ", "HC::1", "AB:ABCDE:12:", "HC:A:1:X", "HC:A::"]
+           "HC:A", "HC:A:1", "HC:A:1::ZZ", "HC::1", "AB:ABCDE:12:", "HC:A:1:X", "HC:A::",
+           "A0", "HC:Z9", "HC:Q1", "Z0::A", "B9:", "HC:A0:12"]
     for _ in range(n):
         size = rng.randrange(0, 13)
         out.append("".join(rng.choice(alphabet) for _ in range(size)))
@@ -225,7 +225,12 @@ def _random_values(rng, n):
     return out
 
 
+BIG = frozenset(a + b for a in "ABHZ" for b in "0123456789CZ")  # past the regexes' 40 codes
 VALUE_PLANS = [
+    (igfast.CODES, BIG),
+    (igfast.COMPOSITE, ((igfast.REQUIRED, (igfast.CODES, BIG)),
+                        (igfast.OPTIONAL, (igfast.CODES, BIG)),
+                        (igfast.OPTIONAL, (igfast.TEXT, 1, 3)))),
     (igfast.CODES, frozenset({"AB", "C", "D8"})), (igfast.CODES, frozenset()),
     (igfast.TEXT, 1, 5), (igfast.TEXT, 3, 3), (igfast.TEXT, 0, 2),
     (igfast.NUM, 1, 4), (igfast.NUM, 0, 2), (igfast.REAL, 1, 5), (igfast.REAL, 2, 18),
@@ -244,13 +249,15 @@ VALUE_PLANS = [
 def test_c_reads_a_value_plan_as_its_regex_does(value_plan, usage):
     plan_ok = COMPILED.plan_ok
     rng = random.Random(7)
-    regex = igfast._regex(value_plan, "*", ":")
+    post: list = []
+    regex = igfast._regex(value_plan, "*", ":", post, 1)
     body = regex if usage == igfast.REQUIRED else "" if usage == igfast.NOT_USED else (
         f"(?:{regex})?")
     full = re.compile(r"X\*" + body, re.S).fullmatch
     plan = (1, ((usage, value_plan),), ())
     differ = [v for v in _random_values(rng, 3000) if "*" not in v and
-              bool(full("X*" + v)) != plan_ok(plan, ["X", v], ":")]
+              bool(full("X*" + v) and igfast.post_ok(["X", v], post, ":"))
+              != plan_ok(plan, ["X", v], ":")]
     assert differ == []
 
 
@@ -281,6 +288,7 @@ def test_c_reads_segment_shapes_dtp_and_syntax_rules_as_the_regexes_do():
         checks = igfast.FastPatterns()
         checks._fast_plan = lambda node, elsep, sep, plan=plan: plan
         fullmatch, post, syntax = checks._fast_pattern(Node, "*", ":")
+        assert post == ()
         for _ in range(4000):
             els = ["X"] + [rng.choice(values) for _ in range(rng.randrange(0, 6))]
             want = bool(fullmatch("*".join(els))) and (syntax is None or syntax(els))
