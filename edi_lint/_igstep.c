@@ -355,6 +355,19 @@ over(PyObject *n, PyObject *node, PyObject *name)
     return r;
 }
 
+/* count ``node`` (a segment or loop) in its parent's frame: the new count (new reference) */
+static PyObject *
+count_in_parent(PyObject *frames, PyObject *node)
+{
+    PyObject *parent = PyObject_GetAttr(node, s_parent);
+    PyObject *path = parent ? PyObject_GetAttr(node, s_path) : NULL;
+    PyObject *frame = path ? frame_of(frames, parent) : NULL;
+    PyObject *n = frame ? count_up(frame, path) : NULL;
+    Py_XDECREF(parent);
+    Py_XDECREF(path);
+    return n;
+}
+
 static int
 replay_op(Walker *self, PyObject *op, PyObject **missing, PyObject **pending)
 {
@@ -377,12 +390,7 @@ replay_op(Walker *self, PyObject *op, PyObject **missing, PyObject **pending)
     if (kind == 6)
         return add(missing, c_3L, a, PyTuple_GET_ITEM(op, 2));
     if (kind == 2) { /* a match in the open loop */
-        parent = PyObject_GetAttr(a, s_parent);
-        path = PyObject_GetAttr(a, s_path);
-        PyObject *frame = parent && path ? frame_of(frames, parent) : NULL;
-        PyObject *n = frame ? count_up(frame, path) : NULL;
-        Py_XDECREF(parent);
-        Py_XDECREF(path);
+        PyObject *n = count_in_parent(frames, a);
         if (n == NULL)
             return -1;
         int not_used = is_not_used(a);
@@ -440,12 +448,7 @@ replay_op(Walker *self, PyObject *op, PyObject **missing, PyObject **pending)
                 Py_XDECREF(empty);
             }
             Py_DECREF(wrappers);
-            parent = r == 0 ? PyObject_GetAttr(a, s_parent) : NULL;
-            path = PyObject_GetAttr(a, s_path);
-            PyObject *frame = parent && path ? frame_of(frames, parent) : NULL;
-            PyObject *n = frame ? count_up(frame, path) : NULL;
-            Py_XDECREF(parent);
-            Py_XDECREF(path);
+            PyObject *n = r == 0 ? count_in_parent(frames, a) : NULL;
             if (n == NULL)
                 return -1;
             int o = over(n, a, s_repeat);

@@ -9,18 +9,14 @@ equal.
 """
 from __future__ import annotations
 
-import glob
-import importlib.machinery
-import importlib.util
 import io
-import os
 import random
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from edi_lint.x12 import reader as reader_mod
+from compiled import built
 from edi_lint.x12.reader import Segment, SegmentReader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,19 +97,10 @@ def test_fast_path_is_taken():
 
 
 def _compiled():
-    """The C fast path: the checkout's (an editable install builds it there), else the one
-    a plain install built into site-packages (CI runs the checkout's Python beside it: the
-    module needs nothing else of the package), else None (no compiler at install)."""
+    """The C fast path (tests/compiled.py: the checkout's or site-packages'), or None."""
     if reader_mod._speedups is not None:
         return reader_mod._speedups
-    pattern = os.path.join(sysconfig.get_paths()["platlib"], "edi_lint", "x12", "_speedups*.so")
-    for path in glob.glob(pattern):
-        loader = importlib.machinery.ExtensionFileLoader("edi_lint.x12._speedups", path)
-        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name,
-                                                                                  loader))
-        loader.exec_module(module)
-        return module
-    return None
+    return built("edi_lint.x12._speedups")
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -8,14 +8,9 @@ fuzz of every element of a built claim file.
 """
 from __future__ import annotations
 
-import glob
-import importlib.machinery
-import importlib.util
 import io
-import os
 import random
 import re
-import sysconfig
 
 import pytest
 
@@ -23,28 +18,13 @@ from edi_lint import igcheck, igfast
 from edi_lint.igcheck import IgFeed, PyIg837
 from edi_lint.testing import x12build as xb
 from edi_lint.x12.reader import SegmentReader
+from compiled import built
 from igagree import canonical, join, mutations
 from structhelp import CORPUS, FIXTURES
 
 
 
-def _compiled():
-    """The C step's module: the checkout's (an editable install builds it there), else the
-    one a plain install built into site-packages (CI runs the checkout's Python beside it:
-    the module needs nothing else of the package), else None (no compiler at install)."""
-    if igcheck._CStep is not None:
-        return importlib.import_module("edi_lint._igstep")
-    pattern = os.path.join(sysconfig.get_paths()["platlib"], "edi_lint", "_igstep*.so")
-    for path in glob.glob(pattern):
-        loader = importlib.machinery.ExtensionFileLoader("edi_lint._igstep", path)
-        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name,
-                                                                                  loader))
-        loader.exec_module(module)
-        return module
-    return None
-
-
-COMPILED = _compiled()
+COMPILED = built("edi_lint._igstep")
 C_STEP = COMPILED is not None
 CIg837 = type("Ig837", (COMPILED.Walker, igcheck._Checks), {}) if C_STEP else None
 CLAIMS = [xb.Claim("C1", [xb.Line("99213", charge="100.00")], other_payers=[xb.OtherPayer()]),
@@ -132,7 +112,8 @@ class _NoRegexes(dict):
 
 
 class _Audit(PyIg837):
-    """Every segment goes to the element checks; the plan's verdict is set beside theirs."""
+    """Every segment goes to the element checks; ``verdict``, the fast path's, is set
+    beside theirs: a segment it passes must be one they find clean."""
 
     def __init__(self, report):
         super().__init__(report)
@@ -143,68 +124,68 @@ class _Audit(PyIg837):
         super().start(elsep, sep)
         self.fast = _NoRegexes()  # the step's regexes off: every segment to _slow
 
+    def verdict(self, found, seg, elements, sep) -> bool:
+        raise NotImplementedError
+
     def _slow(self, found, seg, elements, sep):
-        plan = self._plan_for(found)
         problems: list = []
         report, self.report = self.report, lambda *a: problems.append(a[:2])
         try:
             clean = self._elements(found, seg, elements, sep)
         finally:
             self.report = report
-        ok = plan is not None and _plan_ok(plan, elements, sep)
+        ok = self.verdict(found, seg, elements, sep)
         if ok and (problems or not clean):
             self.wrong.append((seg.text, problems))
         self.passed += ok
         self.caught += bool(problems)
 
 
-def _plan_ok(plan, elements, sep):
-    return COMPILED.plan_ok(plan, elements, sep)
+class _PlanAudit(_Audit):
+    def verdict(self, found, seg, elements, sep):
+        plan = self._plan_for(found)
+        return plan is not None and COMPILED.plan_ok(plan, elements, sep)
+
+
+class _RegexAudit(_Audit):
+    regexes: dict = {}
+
+    def verdict(self, found, seg, elements, sep):
+        key = (found, self.seps)
+        if key not in self.regexes:
+            self.regexes[key] = PyIg837._fast_pattern(self, found, *self.seps)
+        fast = self.regexes[key]
+        return fast is not None and fast[0](seg.text) is not None and (
+            fast[2] is None or fast[2](elements)) and igfast.post_ok(elements, fast[1], sep)
+
+
+def _audit(cls):
+    """(segments passed, segments with problems, segments passed wrongly) of every document."""
+    audits = []
+
+    def audit(report, **kw):
+        audits.append(cls(report))
+        return audits[-1]
+    for data in [d for _, d in _documents()] + _fuzz():
+        _findings(data, audit)
+    return (sum(a.passed for a in audits), sum(a.caught for a in audits),
+            [w for a in audits for w in a.wrong])
 
 
 @pytest.mark.skipif(not C_STEP, reason="the C step was not built (no compiler at install)")
 def test_plans_pass_no_segment_the_checks_report():
-    audits = []
-
-    def audit(report, **kw):
-        audits.append(_Audit(report))
-        return audits[-1]
-    datas = [d for _, d in _documents()] + _fuzz()
-    for data in datas:
-        _findings(data, audit)
-    wrong = [w for a in audits for w in a.wrong]
+    passed, caught, wrong = _audit(_PlanAudit)
     assert wrong == []
-    assert sum(a.passed for a in audits) > 70_000  # the plans do pass most segments
-    assert sum(a.caught for a in audits) > 1_000  # and the documents hold problems
+    assert passed > 70_000  # the plans do pass most segments
+    assert caught > 1_000  # and the documents hold problems
 
 
 def test_regexes_pass_no_segment_the_checks_report():
     """The Python step's regexes, made from the same plans, on the same documents."""
-    wrong, passed = [], 0
-    regexes: dict = {}
-
-    class Audit(_Audit):
-        def _slow(self, found, seg, elements, sep):
-            nonlocal passed
-            problems: list = []
-            report, self.report = self.report, lambda *a: problems.append(a[:2])
-            try:
-                clean = self._elements(found, seg, elements, sep)
-            finally:
-                self.report = report
-            key = (found, self.seps)
-            if key not in regexes:
-                regexes[key] = PyIg837._fast_pattern(self, found, *self.seps)
-            fast = regexes[key]
-            ok = fast is not None and fast[0](seg.text) is not None and (
-                fast[2] is None or fast[2](elements)) and igfast.post_ok(elements, fast[1], sep)
-            if ok and (problems or not clean):
-                wrong.append((seg.text, problems))
-            passed += ok
-    for data in [d for _, d in _documents()] + _fuzz():
-        _findings(data, lambda report, **kw: Audit(report))
+    passed, caught, wrong = _audit(_RegexAudit)
     assert wrong == []
     assert passed > 50_000
+    assert caught > 1_000
 
 
 # --------------------------------------------------------------------------- the plans, read in C
