@@ -242,7 +242,23 @@ def machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (f"{platform.node()}: {os.cpu_count()} CPUs ({cpu or platform.processor()}), "
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-            f"pyx12 {pyx12_version}; load average at start {load:.2f}")
+            f"pyx12 {pyx12_version}; C fast paths: {compiled_parts()};"
+            f" load average at start {load:.2f}")
+
+
+def compiled_parts() -> str:
+    """Which optional C modules the measured ``edi-lint`` imports (asked of its own
+    interpreter, outside the checkout, so the installed package answers)."""
+    probe = ("import edi_lint.igcheck as ig, edi_lint.x12.reader as r;"
+             "print('reader ' + ('yes' if r._speedups else 'no') +"
+             " ', IG step ' + ('yes' if ig._CStep else 'no'))")
+    python = Path(sys.executable)
+    try:
+        out = subprocess.run([str(python), "-c", probe], capture_output=True, text=True,
+                             cwd=tempfile.gettempdir(), timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return out.stdout.strip() or "?"
 
 
 def mb(path: Path) -> float:
