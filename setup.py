@@ -8,5 +8,7 @@ from setuptools import Extension, setup
 
 setup(ext_modules=[
     Extension("edi_lint.x12._speedups", ["edi_lint/x12/_speedups.c"], optional=True),
-    Extension("edi_lint._igstep", ["edi_lint/_igstep.c"], optional=True),
+    Extension("edi_lint._igstep", ["edi_lint/_igstep.c", "edi_lint/_igstep_plan.c",
+                                   "edi_lint/_igstep_counts.c"],
+              depends=["edi_lint/_igstep.h"], optional=True),
 ])

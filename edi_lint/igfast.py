@@ -3,7 +3,7 @@
 A plan describes, element by element, values the element checks (``igelements.py``) find
 clean: a list of good codes, text of a length, numbers, dates, times, composites, DTP's
 date and its format. It is conservative: what it does not pass goes to the checks. The C
-step (``_igstep.c``, when built) reads the plan directly; without it the plan is turned
+step (``_igstep_plan.c``, when built) reads the plan directly; without it the plan is turned
 into one regex per map node, ``fullmatch``-ed on the segment text.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 
 from .igelements import CONTROL_RE, bad_type
 
-# Plan kinds and usages, as ``_igstep.c`` numbers them.
+# Plan kinds and usages, as ``_igstep.h`` numbers them.
 CODES, TEXT, NUM, REAL, DATE8, TIME, COMPOSITE, DTP, EMPTY = range(9)
 REQUIRED, OPTIONAL, NOT_USED = range(3)
 _USAGE = {"R": REQUIRED, "N": NOT_USED}  # anything else: optional
