@@ -15,9 +15,11 @@ and error codes agree with pyx12 (``tests/test_igcheck.py`` holds it to that; th
 where pyx12 is wrong are listed in docs/ig.md). Its structural part depends only on the
 map node the previous segment matched and on the segment's id and qualifier, so each
 (node, segment key) is walked once and replayed as a short trace of count checks.
-The element checks run only on a segment that one compiled regex per map node (which
-matches only texts the checks find clean) and the syntax predicate do not pass, and not
-again on a text already found clean.
+The element checks run only on a segment that its map node's fast plan (``igfast.py``:
+it passes only values the checks find clean) does not pass, and not again on a text
+already found clean. That per-segment step is C when the install built ``_igstep.c``
+(``Ig837``'s base, ``Walker``), else ``PyIg837.segment`` (the plans as regexes); both call
+back here for anything rarer.
 
 Every finding's ``data`` carries the 999 codes: ``ik304`` (segment) and, for element
 problems, ``ik403`` with ``element`` (``SV101-2``), ``element_position``,
