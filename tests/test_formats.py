@@ -355,6 +355,39 @@ def test_mask_segment(segment, shown):
     assert mask_segment(segment, show_phi=True)[0] == segment
 
 
+@pytest.mark.parametrize("segment, loop, shown", [
+    # a member's NM1 with a provider's entity code: its loop, or its id qualifier, says whose
+    ("NM1*85*1*DOE*JANE****MI*MBR1", "2000B", "NM1*85*1*•••*•••****MI*•••"),
+    ("NM1*ZZ*1*DOE*JANE****MI*MBR1", "2010BA", "NM1*ZZ*1*•••*•••****MI*•••"),
+    ("NM1*ZZ*1*DOE*JAMIE", "2000C", "NM1*ZZ*1*•••*•••"),
+    ("NM1*ZZ*1*DOE*JAMIE", "2010CA", "NM1*ZZ*1*•••*•••"),
+    ("NM1*1P*1*DOE*JANE****MI*MBR1", "2010C", "NM1*1P*1*•••*•••****MI*•••"),
+    ("NM1*ZZ*1*DOE*JAMIE****MI*DEP1", "2010D", "NM1*ZZ*1*•••*•••****MI*•••"),
+    ("NM1*85*1*DOE*JANE****MI*MBR1", None, "NM1*85*1*•••*•••****MI*•••"),
+    ("NM1*82*1*RIVERA*ANA****34*123456789", "2310B", "NM1*82*1*•••*•••****34*•••"),
+    # providers stay in clear in their own loops
+    ("NM1*85*2*CLINIC*****XX*1234567893", "2010AA", "NM1*85*2*CLINIC*****XX*1234567893"),
+    ("NM1*PR*2*MEDI-CAL PLAN*****PI*55555", "2010BB", "NM1*PR*2*MEDI-CAL PLAN*****PI*55555"),
+])
+def test_mask_segment_member_loops(segment, loop, shown):
+    assert mask_segment(segment, loop=loop)[0] == shown
+
+
+def test_html_masks_a_member_nm1_with_a_provider_entity_code(batch):
+    from edi_lint.testing import x12build as xb
+    text = xb.build_837([xb.Claim("C1", [xb.Line("G9008", ["U1"], charge="1200.00",
+                                                 g1=["ECM1"])], member="MBRZQ77",
+                                  name=("ZEBRAFISH", "QUINTESSA"), patient="PATQ88",
+                                  patient_name=("YAKFISH", "XENA"))])
+    for old, new in (("NM1*IL*1*ZEBRAFISH", "NM1*85*1*ZEBRAFISH"),
+                     ("NM1*QC*1*YAKFISH", "NM1*ZZ*1*YAKFISH")):
+        (batch / "claims" / "one.x12").write_text(text.replace(old, new), newline="")
+        html_text = run("check", "--format", "html", "claims/one.x12").stdout
+        assert "NM1*" + new[4:6] + "*1*\u2022\u2022\u2022" in html_text
+        for phi in ("ZEBRAFISH", "QUINTESSA", "MBRZQ77", "YAKFISH", "XENA", "PATQ88"):
+            assert phi not in html_text, (new, phi)
+
+
 # -- every format: --output, no PHI ------------------------------------------------
 
 FORMATS = ["text", "json", "sarif", "junit", "github", "html"]

@@ -37,6 +37,11 @@ PROVIDER_ENTITIES = frozenset({
     "85", "87", "82", "DN", "DK", "DQ", "77", "PR", "41", "40", "FA", "1P", "X3", "SJ", "PW",
     "45", "71", "72", "73", "FS", "QB", "QV", "2B", "TT", "ZZ", "31", "36",
 })
+# Loops of members (837P subscriber and patient, 278 subscriber and dependent): an NM1 in
+# one is a member's whatever its NM101 says (a wrong entity code does not make it a provider).
+MEMBER_LOOPS = frozenset({"2000B", "2010BA", "2000C", "2010CA", "2010C", "2000D", "2010D"})
+# NM108 qualifiers of member ids: an NM1 that holds one is a member's.
+MEMBER_ID_QUALIFIERS = frozenset({"MI", "II", "34"})  # member id, standard unique id, SSN
 # REF01 qualifiers of claim, authorization and provider numbers (not member ids).
 SAFE_REF = frozenset({"G1", "F8", "9F", "D9", "EI", "0B", "1G", "G2", "LU", "X4", "BB", "NT",
                       "4N", "F5", "EW", "P4"})
@@ -59,14 +64,16 @@ def _visible(text: str) -> str:
                         else "\u2421", text)
 
 
-def mask_segment(content: str, show_phi: bool = False) -> tuple[str, bool]:
-    """The segment text to show, and whether anything was masked."""
+def mask_segment(content: str, show_phi: bool = False, loop: str | None = None
+                 ) -> tuple[str, bool]:
+    """The segment text to show, and whether anything was masked. ``loop``: the loop the
+    finding names (an NM1 in a member's loop is masked whatever its entity code)."""
     content = content.strip()
     if show_phi or not content:
         return content, False
     spill = _SPILL.search(content)
     if spill:  # it lost its terminator and holds the segments after it: those are masked
-        shown, _ = mask_segment(content[:spill.start()])
+        shown, _ = mask_segment(content[:spill.start()], loop=loop)
         return shown + MASK, True
     m = _TAG.match(content)
     if m is None:
@@ -78,7 +85,7 @@ def mask_segment(content: str, show_phi: bool = False) -> tuple[str, bool]:
         return MASK, True  # not a segment we can read: show nothing
     elements = content.split(sep)
     first = elements[1] if len(elements) > 1 else ""
-    if tag in SAFE_SEGMENTS or (tag == "NM1" and first in PROVIDER_ENTITIES) \
+    if tag in SAFE_SEGMENTS or (tag == "NM1" and _provider(elements, loop)) \
             or (tag == "REF" and first in SAFE_REF):
         return content, False
     keep = KEEP.get(tag, _KEEP_OTHER)
@@ -88,6 +95,13 @@ def mask_segment(content: str, show_phi: bool = False) -> tuple[str, bool]:
             elements[i] = MASK
             masked = True
     return sep.join(elements), masked
+
+
+def _provider(elements: list[str], loop: str | None) -> bool:
+    """Whether an NM1 names a provider, payer, submitter or receiver (shown in clear): its
+    entity code says so, and neither its loop nor its id qualifier is a member's."""
+    return (elements[1] in PROVIDER_ENTITIES and loop not in MEMBER_LOOPS
+            and (len(elements) <= 8 or elements[8] not in MEMBER_ID_QUALIFIERS))
 
 
 def _e(text) -> str:
@@ -181,7 +195,7 @@ def _findings_section(n, path, findings, show_phi, sets) -> tuple[str, bool]:
                      "<tr><th>Line:col</th><th>Severity</th><th>Rule</th><th>Tip</th>"
                      "<th>Message and segment</th></tr>")
         for f in groups[key]:
-            shown, masked = mask_segment(f.content or "", show_phi)
+            shown, masked = mask_segment(f.content or "", show_phi, f.loop)
             any_masked |= masked
             seg = (f'<code class="seg{" mask" if masked else ""}">{_e(_visible(shown))}</code>'
                    if shown else "")
