@@ -22,8 +22,6 @@ from compiled import built
 from igagree import canonical, join, mutations
 from structhelp import CORPUS, FIXTURES
 
-
-
 COMPILED = built("edi_lint._igstep")
 C_STEP = COMPILED is not None
 CIg837 = type("Ig837", (COMPILED.Walker, igcheck._Checks), {}) if C_STEP else None
