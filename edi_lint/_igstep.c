@@ -391,6 +391,10 @@ PyInit__igstep(void)
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
+    if (PyModule_AddIntConstant(m, "FORMAT", IGSTEP_FORMAT) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     PyObject *type = PyType_FromSpec(&walker_spec);
     if (type == NULL || PyModule_AddObject(m, "Walker", type) < 0) {
         Py_XDECREF(type);

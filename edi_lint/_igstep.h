@@ -10,6 +10,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* the layout of the traces and plans this code reads: igfast.STEP_FORMAT must equal it, or
+ * igcheck takes the Python step (a module built from older sources is never misread) */
+#define IGSTEP_FORMAT 1
+
 /* plan kinds and usages, as igfast.py numbers them */
 enum { CODES, TEXT, NUM, REAL, DATE8, TIME, COMPOSITE, DTP, EMPTY };
 enum { REQUIRED, OPTIONAL, NOT_USED };

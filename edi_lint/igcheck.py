@@ -30,14 +30,16 @@ from __future__ import annotations
 from .findings import shown_id
 from .igcounts import WalkCounts
 from .igelements import OK_LIMIT, ElementChecks
-from .igfast import FastPatterns, post_ok
+from .igfast import STEP_FORMAT, FastPatterns, post_ok
 from .igwalk import KEY_POSITIONS, IgMap, get_map, get_value, walk_trace
 
 _TRACE_LIMIT = 4096  # walk traces kept per (node, segment id): bounded memory
 _UNBUILT = object()
 
-try:  # the per-segment step in C, when the install could build it (setup.py)
-    from ._igstep import Walker as _CStep
+try:  # the per-segment step in C, when the install could build it (setup.py) from
+    # these sources: a module left from older ones (an editable checkout, pulled) is not used
+    from . import _igstep
+    _CStep = _igstep.Walker if getattr(_igstep, "FORMAT", None) == STEP_FORMAT else None
 except ImportError:
     _CStep = None
 

@@ -13,6 +13,9 @@ import re
 
 from .igelements import CONTROL_RE, bad_type
 
+# The layout of the walk traces and plans the C step reads (``_igstep.h``'s IGSTEP_FORMAT):
+# bump both when it changes, so that a module built from older sources is not used.
+STEP_FORMAT = 1
 # Plan kinds and usages, as ``_igstep.h`` numbers them.
 CODES, TEXT, NUM, REAL, DATE8, TIME, COMPOSITE, DTP, EMPTY = range(9)
 REQUIRED, OPTIONAL, NOT_USED = range(3)

@@ -31,6 +31,13 @@ BASE = xb.build_837(CLAIMS).replace("~\n", "~")
 FUZZ_CHARS = "0123456789.-: *AZaz^~|>é\x01"
 
 
+@pytest.mark.skipif(not C_STEP, reason="the C step was not built (no compiler at install)")
+def test_the_c_step_reads_the_layout_python_writes():
+    assert COMPILED.FORMAT == igfast.STEP_FORMAT
+    if igcheck._CStep is not None:  # the checkout's own build: the pass uses it
+        assert igcheck.Ig837.__mro__[1] is igcheck._CStep
+
+
 def _files():
     paths = sorted(FIXTURES.joinpath("837").glob("*.x12"))
     if CORPUS.joinpath("837p").is_dir():
