@@ -36,12 +36,21 @@ from .igwalk import KEY_POSITIONS, IgMap, get_map, get_value, walk_trace
 _TRACE_LIMIT = 4096  # walk traces kept per (node, segment id): bounded memory
 _UNBUILT = object()
 
-try:  # the per-segment step in C, when the install could build it (setup.py) from
-    # these sources: a module left from older ones (an editable checkout, pulled) is not used
+
+def c_step(module):
+    """The C step's ``Walker`` of a built ``_igstep`` module, or None when the module reads
+    another layout of traces and plans (left from older sources: an editable checkout,
+    pulled since) or is missing."""
+    if module is None or getattr(module, "FORMAT", None) != STEP_FORMAT:
+        return None
+    return module.Walker
+
+
+try:  # the per-segment step in C, when the install could build it (setup.py)
     from . import _igstep
-    _CStep = _igstep.Walker if getattr(_igstep, "FORMAT", None) == STEP_FORMAT else None
 except ImportError:
-    _CStep = None
+    _igstep = None
+_CStep = c_step(_igstep)
 
 
 class _Checks(ElementChecks, FastPatterns, WalkCounts):

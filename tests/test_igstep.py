@@ -38,6 +38,16 @@ def test_the_c_step_reads_the_layout_python_writes():
         assert igcheck.Ig837.__mro__[1] is igcheck._CStep
 
 
+def test_a_c_step_built_from_other_sources_is_not_used():
+    class Old:  # a module built before the layout changed
+        FORMAT = igfast.STEP_FORMAT - 1
+        Walker = object
+    assert igcheck.c_step(Old) is None
+    assert igcheck.c_step(None) is None
+    Old.FORMAT = igfast.STEP_FORMAT
+    assert igcheck.c_step(Old) is object
+
+
 def _files():
     paths = sorted(FIXTURES.joinpath("837").glob("*.x12"))
     if CORPUS.joinpath("837p").is_dir():
