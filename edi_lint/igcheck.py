@@ -208,6 +208,15 @@ else:
 
 # --------------------------------------------------------------------------- the stream
 
+def preload_map() -> None:
+    """Load the 837P map now (before ``-j`` forks its workers, which then share it); a map
+    that cannot be loaded is reported later, where the pass meets its first 837P set."""
+    try:
+        get_map()
+    except Exception:  # noqa: BLE001 - IgFeed reports it (I100) with its position
+        pass
+
+
 _WATCHED = frozenset(("ST", "SE", "GS", "GE", "ISA", "IEA"))
 
 

@@ -139,6 +139,9 @@ def lint_files(linter: Linter, files: list[str], progress=None) -> None:
     # as young, and the first allocation after it is back on would walk them once more
     # (0.2 s on the benchmark batch, with both cores but one idle): they are frozen
     # first, out of the collector's sight; reference counting still frees them.
+    if linter.ig_fast:  # the 837P map, loaded once here, is the forked workers' too
+        from .igcheck import preload_map
+        preload_map()
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -228,6 +228,20 @@ def test_without_pyx12_one_warning(monkeypatch):
     assert found == [("I100", "warning", 3)]
 
 
+def test_preload_loads_the_map_and_leaves_a_missing_one_to_the_pass(monkeypatch):
+    from edi_lint import igwalk
+    monkeypatch.setattr(igwalk, "_MAP", None)
+    igcheck.preload_map()  # what -j does before it forks its workers
+    assert igwalk._MAP is not None
+
+    def unavailable():
+        raise igmap.MapUnavailable("pyx12 is not installed")
+    monkeypatch.setattr(igcheck, "get_map", unavailable)
+    igcheck.preload_map()  # no error here: the pass reports I100 where it meets an 837P
+    found = [(f.rule, f.segment_index) for f in lint(BASE).findings if f.rule.startswith("I")]
+    assert found == [("I100", 3)]
+
+
 def test_a_broken_or_unwritable_cache_never_fails(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(igmap, "_TABLES", None)
