@@ -13,12 +13,19 @@ import json
 import logging
 
 from edi_lint.engine import Linter, Options
+from edi_lint.testing import x12build as xb
 
 # fast-pass rules pyx12 reports at segment level as IK304 8 (no element to point at)
 SEG8 = {"I108", "I112", "I113", "I120", "I121", "I122", "I123", "I124", "I125", "I126"}
 # pyx12 errors that are not the implementation guide's (reader and envelope checks
 # edi-lint makes elsewhere): HL and LX numbering, counts, control numbers
 OTHER = {("seg", "HL1"), ("seg", "HL2"), ("seg", "LX")}
+
+# A built 837P of two claims (one with another payer), on one line: segments replace simply.
+BASE = xb.build_837([
+    xb.Claim("C1", [xb.Line("99213", charge="100.00")], other_payers=[xb.OtherPayer()]),
+    xb.Claim("C2", [xb.Line("G9008", ["U1"], charge="400.00")], member="M2"),
+]).replace("~\n", "~")
 
 _MAPS: dict = {}
 _INDEX: list = []

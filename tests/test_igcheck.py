@@ -15,12 +15,8 @@ import pytest
 
 from edi_lint import igcheck, igmap
 from edi_lint.testing import x12build as xb
-from igagree import canonical, fast_errors, join, mutations, pyx12_errors
+from igagree import BASE, canonical, fast_errors, join, mutations, pyx12_errors
 from structhelp import CORPUS, FIXTURES, lint, where
-
-CLAIMS = [xb.Claim("C1", [xb.Line("99213", charge="100.00")], other_payers=[xb.OtherPayer()]),
-          xb.Claim("C2", [xb.Line("G9008", ["U1"], charge="400.00")], member="M2")]
-BASE = xb.build_837(CLAIMS).replace("~\n", "~")  # one line: segments replace simply
 
 
 def ig(text, **kw):

@@ -16,18 +16,14 @@ import pytest
 
 from edi_lint import igcheck, igfast
 from edi_lint.igcheck import IgFeed, PyIg837
-from edi_lint.testing import x12build as xb
 from edi_lint.x12.reader import SegmentReader
 from compiled import built
-from igagree import canonical, join, mutations
+from igagree import BASE, canonical, join, mutations
 from structhelp import CORPUS, FIXTURES
 
 COMPILED = built("edi_lint._igstep")
 C_STEP = COMPILED is not None
 CIg837 = type("Ig837", (COMPILED.Walker, igcheck._Checks), {}) if C_STEP else None
-CLAIMS = [xb.Claim("C1", [xb.Line("99213", charge="100.00")], other_payers=[xb.OtherPayer()]),
-          xb.Claim("C2", [xb.Line("G9008", ["U1"], charge="400.00")], member="M2")]
-BASE = xb.build_837(CLAIMS).replace("~\n", "~")
 FUZZ_CHARS = "0123456789.-: *AZaz^~|>é\x01"
 
 
